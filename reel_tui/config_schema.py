@@ -1,0 +1,93 @@
+"""The settings Reel TUI understands, with their defaults.
+
+``config/default.toml`` documents every field here (a test keeps the two equal). Loading and
+validating a user's file is ``reel_tui.config``'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class GeneralSettings:
+    start_screen: str = "library"
+    """Screen shown at start-up: library, home or sources."""
+    log_level: str = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataSettings:
+    read_nfo: bool = True
+    """Kodi-style .nfo files next to local media override what the file name says."""
+    providers: tuple[str, ...] = ("tmdb", "tvdb", "omdb")
+    match_threshold: float = 0.8
+    language: str = "en-US"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybackSettings:
+    player: str = "auto"
+    """auto, gstreamer or mpv."""
+    display: str = ""
+    """X11 or Wayland display for the video window (":0" for the TV of a media box); empty: this one."""
+    fullscreen: bool = False
+    in_terminal: bool = False
+    """Play inside the terminal (mpv tct/sixel output) when no display can be opened."""
+    watched_threshold: float = 0.9
+    progress_interval_s: float = 10.0
+    next_episode_countdown_s: int = 10
+    audio_languages: tuple[str, ...] = ("eng",)
+    subtitle_languages: tuple[str, ...] = ()
+    volume: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSettings:
+    timeout_s: float = 10.0
+    retries: int = 3
+    plex_tv_url: str = "https://plex.tv"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    interval_minutes: int = 60
+    full_sync_interval_hours: int = 24
+    sync_on_start: bool = True
+    watch_local_folders: bool = True
+    """Keep local libraries live while the app runs (inotify, or polling on network mounts)."""
+    poll_interval_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineSettings:
+    max_concurrent_downloads: int = 2
+    max_offline_storage_gb: float = 50.0
+    keep_watched_days: int = 0
+    """0 keeps watched downloads until removed by hand."""
+    auto_download_next: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DisplaySettings:
+    theme: str = "textual-dark"
+    images: str = "auto"
+    """auto, kitty, sixel, halfcell, unicode or off."""
+    library_view: str = "list"
+    """list or grid."""
+    default_sort: str = "title"
+    """title, year or added."""
+    show_watched: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """All settings of one run."""
+
+    general: GeneralSettings = field(default_factory=GeneralSettings)
+    metadata: MetadataSettings = field(default_factory=MetadataSettings)
+    playback: PlaybackSettings = field(default_factory=PlaybackSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    offline: OfflineSettings = field(default_factory=OfflineSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
