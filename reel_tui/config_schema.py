@@ -30,7 +30,7 @@ class PlaybackSettings:
     player: str = "auto"
     """auto, gstreamer or mpv."""
     display: str = ""
-    """X11 or Wayland display for the video window (":0" for the TV of a media box); empty: this one."""
+    """X11/Wayland display for the video window (":0": the TV of a media box); empty: this one."""
     fullscreen: bool = False
     in_terminal: bool = False
     """Play inside the terminal (mpv tct/sixel output) when no display can be opened."""

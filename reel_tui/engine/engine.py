@@ -1,0 +1,233 @@
+"""The engine: the one object the command line and the TUI talk to.
+
+It owns the cache, the backends of the configured sources, the sync queue and the folder
+watchers. It never reaches for a UI: results go back as return values, and background work
+reports through the sync queue's subscribers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reel_tui.config_schema import Config
+from reel_tui.engine.backends.base import MediaBackend
+from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.errors import SourceError, SourceNotFoundError
+from reel_tui.engine.models import (
+    Item,
+    ItemKind,
+    ItemQuery,
+    LibraryKind,
+    Source,
+    SourceKind,
+    SyncProgress,
+    SyncResult,
+)
+from reel_tui.engine.sync import SyncQueue
+from reel_tui.locations import Locations
+
+if TYPE_CHECKING:
+    from reel_tui.engine.backends.local.watcher import FolderWatcher
+
+log = logging.getLogger(__name__)
+
+
+def _new_source_id(kind: SourceKind) -> str:
+    return f"{kind.value}-{uuid.uuid4().hex[:8]}"
+
+
+class Engine:
+    """Sources, library, sync and background work of one Reel TUI run."""
+
+    def __init__(self, config: Config, locations: Locations, repo: Repository) -> None:
+        self.config = config
+        self.locations = locations
+        self.repo = repo
+        self.sync_queue = SyncQueue(self._run_sync)
+        self._backends: dict[str, MediaBackend] = {}
+        self._backends_lock = threading.Lock()
+        self._watcher: FolderWatcher | None = None
+        self._background = False
+
+    @classmethod
+    def open(cls, config: Config, locations: Locations) -> Engine:
+        """Create the data folders and open the cache (CacheError if it cannot be used)."""
+        locations.ensure()
+        return cls(config, locations, Repository.open(locations.cache_db))
+
+    def close(self) -> None:
+        self.stop_background()
+        self.repo.close()
+
+    # sources -------------------------------------------------------------------------------
+
+    def list_sources(self) -> list[Source]:
+        return self.repo.list_sources()
+
+    def get_source(self, source_id: str) -> Source:
+        return self.repo.get_source(source_id)
+
+    def add_local_source(
+        self,
+        path: str | Path,
+        *,
+        name: str | None = None,
+        kind: LibraryKind = LibraryKind.MIXED,
+    ) -> Source:
+        """Add a folder (a mounted network share is a folder too) as a source."""
+        folder = Path(path).expanduser()
+        if not folder.exists():
+            raise SourceError(f"{folder}: no such folder")
+        if not folder.is_dir():
+            raise SourceError(f"{folder}: not a folder")
+        folder = folder.resolve()
+        for source in self.repo.list_sources():
+            if source.kind is SourceKind.LOCAL and Path(source.location) == folder:
+                raise SourceError(f"{folder} is already a source ({source.id}, {source.name!r})")
+        source = Source(
+            id=_new_source_id(SourceKind.LOCAL),
+            kind=SourceKind.LOCAL,
+            name=name or folder.name or str(folder),
+            location=str(folder),
+            library_kind=kind,
+            created_at=time.time(),
+        )
+        source = self.repo.add_source(source)
+        self._sources_changed()
+        return source
+
+    def remove_source(self, source_id: str) -> None:
+        """Remove a source with its libraries and items (its files are not touched)."""
+        self.repo.get_source(source_id)
+        self.sync_queue.forget(source_id)
+        with self._backends_lock:
+            self._backends.pop(source_id, None)
+        self.repo.remove_source(source_id)
+        self._sources_changed()
+
+    def backend(self, source_id: str) -> MediaBackend:
+        """The backend of a source, made once per run."""
+        with self._backends_lock:
+            backend = self._backends.get(source_id)
+            if backend is None:
+                backend = self._make_backend(self.repo.get_source(source_id))
+                self._backends[source_id] = backend
+            return backend
+
+    def _make_backend(self, source: Source) -> MediaBackend:
+        if source.kind is SourceKind.LOCAL:
+            from reel_tui.engine.backends.local.backend import LocalBackend
+
+            return LocalBackend(source, self.repo, read_nfo=self.config.metadata.read_nfo)
+        raise SourceError(f"{source.name}: {source.kind.value} sources are not supported yet")
+
+    # sync ----------------------------------------------------------------------------------
+
+    def sync_now(
+        self,
+        source_id: str | None = None,
+        *,
+        full: bool = False,
+        progress: Callable[[SyncProgress], None] | None = None,
+    ) -> list[SyncResult]:
+        """Sync one source, or all of them, in the calling thread."""
+        ids = [source_id] if source_id else [s.id for s in self.repo.list_sources()]
+        results = []
+        for sid in ids:
+            backend = self.backend(sid)
+            results.append(backend.sync(full=full, progress=progress))
+            self._refresh_source(sid)
+        return results
+
+    def _run_sync(
+        self,
+        source_id: str,
+        full: bool,
+        progress: Callable[[SyncProgress], None],
+        cancel: threading.Event,
+    ) -> SyncResult:
+        result = self.backend(source_id).sync(full=full, progress=progress, cancel=cancel)
+        self._refresh_source(source_id)
+        return result
+
+    def _refresh_source(self, source_id: str) -> None:
+        """Pick up what the backend wrote about its source (last sync time ...)."""
+        try:
+            source = self.repo.get_source(source_id)
+        except SourceNotFoundError:
+            return
+        with self._backends_lock:
+            backend = self._backends.get(source_id)
+            if backend is not None:
+                backend.source = source
+
+    def start_background(self) -> None:
+        """Start the sync queue and keep local folders watched (idempotent)."""
+        if self._background:
+            return
+        self._background = True
+        self.sync_queue.start()
+        self._restart_watcher()
+
+    def stop_background(self) -> None:
+        if not self._background:
+            return
+        self._background = False
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        self.sync_queue.stop()
+
+    def _sources_changed(self) -> None:
+        if self._background:
+            self._restart_watcher()
+
+    def _restart_watcher(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        if not self.config.sync.watch_local_folders:
+            return
+        local = [s for s in self.repo.list_sources() if s.kind is SourceKind.LOCAL]
+        if not local:
+            return
+        from reel_tui.engine.backends.local.watcher import FolderWatcher
+
+        self._watcher = FolderWatcher(
+            local,
+            self.sync_queue.request,
+            poll_interval_s=self.config.sync.poll_interval_s,
+        )
+        self._watcher.start()
+
+    # library -------------------------------------------------------------------------------
+
+    def list_items(self, query: ItemQuery) -> list[Item]:
+        return self.repo.list_items(query)
+
+    def count_items(self, query: ItemQuery) -> int:
+        return self.repo.count_items(query)
+
+    def get_item(self, item_id: str) -> Item:
+        return self.repo.get_item(item_id)
+
+    def children(self, item_id: str) -> list[Item]:
+        """Seasons of a show, episodes of a season (in order)."""
+        item = self.repo.get_item(item_id)
+        if item.kind is ItemKind.SHOW:
+            kinds: tuple[ItemKind, ...] = (ItemKind.SEASON,)
+        elif item.kind is ItemKind.SEASON:
+            kinds = (ItemKind.EPISODE,)
+        else:
+            return []
+        children = self.repo.list_items(ItemQuery(parent_id=item_id, kinds=kinds))
+        return sorted(children, key=lambda c: (c.season or 0, c.episode or 0, c.title))
+
+    def extras(self, item_id: str) -> list[Item]:
+        return self.repo.list_items(ItemQuery(parent_id=item_id, kinds=(ItemKind.EXTRA,)))

@@ -1,0 +1,267 @@
+"""The sync queue: every source's refresh runs here, off the UI thread.
+
+Requests carry a priority; a source has at most one task queued or running, so a second request
+for it merges into the first (a full request upgrades an incremental one). Different sources
+sync side by side on a small pool of threads. Status changes go to subscribers, called on the
+syncing thread: UI code must hand them to its own thread.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from reel_tui.engine.errors import ReelError, SyncCancelled
+from reel_tui.engine.models import SyncProgress, SyncResult
+
+log = logging.getLogger(__name__)
+
+SyncRunner = Callable[[str, bool, Callable[[SyncProgress], None], threading.Event], SyncResult]
+"""Runs one sync: (source id, full, progress callback, cancel event) -> result."""
+
+# A progress bar does not need more than this many updates a second per source.
+_PROGRESS_INTERVAL_S = 0.1
+
+
+class SyncState(StrEnum):
+    IDLE = "idle"
+    QUEUED = "queued"
+    SYNCING = "syncing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """Where one source's sync stands."""
+
+    source_id: str
+    state: SyncState = SyncState.IDLE
+    progress: SyncProgress | None = None
+    result: SyncResult | None = None
+    """The last finished sync's result (kept while a new one runs)."""
+    error: str | None = None
+    finished_at: float | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (SyncState.QUEUED, SyncState.SYNCING)
+
+
+@dataclass(order=True)
+class _Task:
+    sort_key: tuple[int, int]
+    source_id: str
+    full: bool
+
+
+class SyncQueue:
+    """Prioritised, per-source-exclusive sync tasks on a pool of threads."""
+
+    def __init__(self, runner: SyncRunner, *, workers: int = 2) -> None:
+        self._runner = runner
+        self._workers = workers
+        self._lock = threading.Condition()
+        self._heap: list[_Task] = []
+        self._queued: dict[str, _Task] = {}
+        self._running: dict[str, threading.Event] = {}
+        self._statuses: dict[str, SyncStatus] = {}
+        self._subscribers: list[Callable[[SyncStatus], None]] = []
+        self._threads: list[threading.Thread] = []
+        self._order = itertools.count()
+        self._stopping = False
+
+    # lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker threads (idempotent)."""
+        with self._lock:
+            if self._threads:
+                return
+            self._stopping = False
+            for number in range(self._workers):
+                thread = threading.Thread(
+                    target=self._work, name=f"reel-sync-{number}", daemon=True
+                )
+                self._threads.append(thread)
+                thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel running syncs, drop queued ones and join the threads."""
+        with self._lock:
+            self._stopping = True
+            for event in self._running.values():
+                event.set()
+            self._heap.clear()
+            self._queued.clear()
+            self._lock.notify_all()
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(timeout)
+
+    # requests ------------------------------------------------------------------------------
+
+    def request(self, source_id: str, *, full: bool = False, priority: int = 0) -> None:
+        """Ask for a sync of `source_id`; higher priority runs first."""
+        with self._lock:
+            queued = self._queued.get(source_id)
+            if queued is not None:
+                queued.full = queued.full or full
+                if -priority < queued.sort_key[0]:
+                    queued.sort_key = (-priority, queued.sort_key[1])
+                    heapq.heapify(self._heap)
+                return
+            task = _Task((-priority, next(self._order)), source_id, full)
+            self._queued[source_id] = task
+            heapq.heappush(self._heap, task)
+            if source_id not in self._running:
+                status = replace(self.status(source_id), state=SyncState.QUEUED, error=None)
+                self._set_status(status)
+            self._lock.notify_all()
+
+    def cancel(self, source_id: str) -> None:
+        """Drop a queued sync and stop a running one (the cache keeps its previous state)."""
+        with self._lock:
+            task = self._queued.pop(source_id, None)
+            if task is not None:
+                self._heap.remove(task)
+                heapq.heapify(self._heap)
+                if source_id not in self._running:
+                    self._set_status(replace(self.status(source_id), state=SyncState.IDLE))
+            event = self._running.get(source_id)
+            if event is not None:
+                event.set()
+
+    def forget(self, source_id: str) -> None:
+        """Cancel and drop everything known about a removed source."""
+        self.cancel(source_id)
+        with self._lock:
+            self._statuses.pop(source_id, None)
+
+    # observation ---------------------------------------------------------------------------
+
+    def status(self, source_id: str) -> SyncStatus:
+        with self._lock:
+            return self._statuses.get(source_id) or SyncStatus(source_id)
+
+    def statuses(self) -> dict[str, SyncStatus]:
+        with self._lock:
+            return dict(self._statuses)
+
+    def subscribe(self, callback: Callable[[SyncStatus], None]) -> Callable[[], None]:
+        """Call `callback` with every status change; returns the unsubscribe function."""
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until nothing is queued or running; False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._heap or self._running:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._lock.wait(remaining)
+            return True
+
+    # internals -----------------------------------------------------------------------------
+
+    def _set_status(self, status: SyncStatus) -> None:
+        """Record and publish a status; the caller holds the lock."""
+        self._statuses[status.source_id] = status
+        for callback in list(self._subscribers):
+            try:
+                callback(status)
+            except Exception:  # a broken subscriber must not stop the sync
+                log.exception("sync status subscriber failed")
+
+    def _next_task(self) -> _Task | None:
+        """Pop the best task whose source is not already syncing; the caller holds the lock."""
+        skipped: list[_Task] = []
+        found: _Task | None = None
+        while self._heap:
+            task = heapq.heappop(self._heap)
+            if task.source_id in self._running:
+                skipped.append(task)
+                continue
+            found = task
+            break
+        for task in skipped:
+            heapq.heappush(self._heap, task)
+        return found
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                task = None
+                while not self._stopping:
+                    task = self._next_task()
+                    if task is not None:
+                        break
+                    self._lock.wait()
+                if task is None:
+                    return
+                self._queued.pop(task.source_id, None)
+                cancel = threading.Event()
+                self._running[task.source_id] = cancel
+                self._set_status(
+                    replace(
+                        self.status(task.source_id),
+                        state=SyncState.SYNCING,
+                        progress=SyncProgress(task.source_id, 0, None),
+                        error=None,
+                    )
+                )
+            self._run(task, cancel)
+
+    def _run(self, task: _Task, cancel: threading.Event) -> None:
+        last_report = 0.0
+
+        def on_progress(step: SyncProgress) -> None:
+            nonlocal last_report
+            now = time.monotonic()
+            finished = step.total is not None and step.done >= step.total
+            if now - last_report < _PROGRESS_INTERVAL_S and not finished:
+                return
+            last_report = now
+            with self._lock:
+                self._set_status(replace(self.status(task.source_id), progress=step))
+
+        state, result, error = SyncState.COMPLETED, None, None
+        try:
+            result = self._runner(task.source_id, task.full, on_progress, cancel)
+        except SyncCancelled:
+            state = SyncState.CANCELLED
+        except ReelError as exc:
+            state, error = SyncState.FAILED, str(exc)
+        except Exception as exc:  # a bug in a backend: report it, keep the queue alive
+            log.exception("sync of %s failed", task.source_id)
+            state, error = SyncState.FAILED, f"internal error: {exc!r}"
+        with self._lock:
+            self._running.pop(task.source_id, None)
+            previous = self.status(task.source_id)
+            finished = SyncStatus(
+                task.source_id,
+                state=state,
+                result=result or previous.result,
+                error=error,
+                finished_at=time.time(),
+            )
+            self._set_status(finished)
+            if task.source_id in self._queued:
+                self._set_status(replace(finished, state=SyncState.QUEUED))
+            self._lock.notify_all()
