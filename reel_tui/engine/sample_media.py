@@ -70,7 +70,12 @@ def make_clip(
             f"{pattern}=size={width}x{height}:rate=25:duration={duration_s}",
         ]
         for index, _lang in enumerate(audio_languages):
-            args += ["-f", "lavfi", "-i", f"sine=frequency={330 + 110 * index}:duration={duration_s}"]
+            args += [
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency={330 + 110 * index}:duration={duration_s}",
+            ]
         for lang in subtitle_languages:
             srt = Path(tmp) / f"{lang}.srt"
             srt.write_text(_srt(lang, duration_s), encoding="utf-8")

@@ -15,7 +15,15 @@ from enum import Flag, auto
 from typing import ClassVar
 
 from reel_tui.engine.cache.repository import Repository
-from reel_tui.engine.models import Item, Progress, Source, SourceKind, Stream, SyncProgress, SyncResult
+from reel_tui.engine.models import (
+    Item,
+    Progress,
+    Source,
+    SourceKind,
+    Stream,
+    SyncProgress,
+    SyncResult,
+)
 
 ProgressCallback = Callable[[SyncProgress], None]
 
