@@ -1,0 +1,253 @@
+"""The cache's schema, as a list of forward migrations.
+
+``PRAGMA user_version`` holds the number of steps a file has been through. Each step is frozen
+SQL: once released, a step never changes; a new column or table is a new step appended to
+``MIGRATIONS``. A file whose version is above ``SCHEMA_VERSION`` was written by a newer Reel TUI
+and is left untouched (``CacheTooNewError``).
+
+The peewee models in ``db.py`` describe the tables as the latest step leaves them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from reel_tui.engine.cache.db import corrupt_error
+from reel_tui.engine.errors import CacheError, CacheTooNewError
+
+# Step 1: every table of the cache. JSON columns hold TEXT written by json.dumps.
+_V1_TABLES: tuple[str, ...] = (
+    """CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        location TEXT NOT NULL,
+        library_kind TEXT NOT NULL DEFAULT 'mixed',
+        created_at REAL NOT NULL DEFAULT 0,
+        last_sync_at REAL,
+        settings TEXT NOT NULL DEFAULT '{}'
+    )""",
+    # Who we are signed in as on a server or plex.tv; tokens live in the keyring, never here.
+    """CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        source_id TEXT REFERENCES sources(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        username TEXT,
+        user_id TEXT,
+        server_url TEXT,
+        details TEXT NOT NULL DEFAULT '{}',
+        created_at REAL NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX accounts_source ON accounts(source_id)",
+    """CREATE TABLE libraries (
+        id TEXT PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        remote_id TEXT,
+        item_count INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX libraries_source ON libraries(source_id)",
+    # An INTEGER PRIMARY KEY gives items a stable rowid, which the title index (step 2) keys on.
+    # library_id and parent_id carry no foreign key: backends may write items before their
+    # library or parent, and a source's removal already cascades through source_id.
+    """CREATE TABLE items (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        library_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        sort_title TEXT,
+        sort_key TEXT NOT NULL,
+        original_title TEXT,
+        show_title TEXT,
+        year INTEGER,
+        season INTEGER,
+        episode INTEGER,
+        episode_end INTEGER,
+        parent_id TEXT,
+        duration_s REAL,
+        files TEXT NOT NULL DEFAULT '[]',
+        overview TEXT,
+        air_date TEXT,
+        remote_id TEXT,
+        tmdb_id TEXT,
+        imdb_id TEXT,
+        tvdb_id TEXT,
+        details TEXT NOT NULL DEFAULT '{}',
+        added_at REAL NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX items_source ON items(source_id)",
+    "CREATE INDEX items_library ON items(library_id, sort_key)",
+    "CREATE INDEX items_parent ON items(parent_id)",
+    "CREATE INDEX items_sort_key ON items(sort_key)",
+    "CREATE INDEX items_kind_sort_key ON items(kind, sort_key)",
+    "CREATE INDEX items_kind_added ON items(kind, added_at, sort_key)",
+    # Progress outlives its item's row: a re-sync that drops and re-adds an item (a share that
+    # was briefly unmounted) must not lose where the user was.
+    """CREATE TABLE progress (
+        item_id TEXT PRIMARY KEY,
+        source_id TEXT REFERENCES sources(id) ON DELETE CASCADE,
+        position_s REAL NOT NULL DEFAULT 0,
+        duration_s REAL,
+        watched INTEGER NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL DEFAULT 0,
+        synced INTEGER NOT NULL DEFAULT 1
+    )""",
+    "CREATE INDEX progress_unsynced ON progress(source_id) WHERE synced = 0",
+    """CREATE TABLE preferences (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE images (
+        url TEXT PRIMARY KEY,
+        source_id TEXT REFERENCES sources(id) ON DELETE CASCADE,
+        item_id TEXT,
+        kind TEXT NOT NULL DEFAULT 'poster',
+        path TEXT,
+        width INTEGER,
+        height INTEGER,
+        size INTEGER NOT NULL DEFAULT 0,
+        etag TEXT,
+        fetched_at REAL NOT NULL DEFAULT 0,
+        last_used_at REAL NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX images_item ON images(item_id)",
+    "CREATE INDEX images_last_used ON images(last_used_at)",
+    """CREATE TABLE downloads (
+        id INTEGER PRIMARY KEY,
+        item_id TEXT NOT NULL,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        state TEXT NOT NULL DEFAULT 'queued',
+        priority INTEGER NOT NULL DEFAULT 0,
+        url TEXT,
+        path TEXT,
+        total_bytes INTEGER,
+        done_bytes INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        created_at REAL NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL DEFAULT 0
+    )""",
+    "CREATE UNIQUE INDEX downloads_item ON downloads(item_id)",
+    "CREATE INDEX downloads_state ON downloads(state, priority)",
+    """CREATE TABLE file_index (
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        parsed TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (source_id, path)
+    )""",
+    """CREATE TABLE metadata_cache (
+        provider TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        fetched_at REAL NOT NULL DEFAULT 0,
+        expires_at REAL,
+        PRIMARY KEY (provider, key)
+    )""",
+    # A user's fix of a wrong match, kept apart from items so a re-sync cannot undo it.
+    """CREATE TABLE metadata_corrections (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT REFERENCES sources(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at REAL NOT NULL DEFAULT 0,
+        UNIQUE (item_id, field)
+    )""",
+    """CREATE TABLE sync_meta (
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (source_id, key)
+    )""",
+)
+
+# Step 2: full-text search over titles. The index keeps its own copy of the titles, keyed by
+# items.pk, and is written by the item write path (items.py) rather than by triggers: FTS5
+# flushes its pending terms at every trigger's statement savepoint, which made a 100k-item sync
+# seven times slower. A copy (rather than external content) means a delete needs only the rowid,
+# so the index cannot drift from mismatched old values.
+_V2_TITLE_SEARCH: tuple[str, ...] = (
+    """CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, original_title, show_title,
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    # Items written at version 1 get indexed here.
+    """INSERT INTO items_fts(rowid, title, original_title, show_title)
+    SELECT pk, title, original_title, show_title FROM items""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_TABLES, _V2_TITLE_SEARCH)
+"""MIGRATIONS[n] takes a file from version n to version n + 1."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The version this Reel TUI writes."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version stored in the file (0 for a new, empty file)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    *,
+    target: int = SCHEMA_VERSION,
+    steps: Sequence[Sequence[str]] = MIGRATIONS,
+) -> int:
+    """Run the steps between the file's version and `target`, each in its own transaction.
+
+    `conn` must be in autocommit mode (isolation_level None, as peewee leaves it). A failing
+    step is rolled back whole, so a file is always at one version or the next.
+
+    Returns:
+        The version the file was at before.
+    """
+    start = schema_version(conn)
+    for version in range(start, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if schema_version(conn) > version:
+                conn.execute("COMMIT")
+                continue
+            for statement in steps[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return start
+
+
+def prepare_file(conn: sqlite3.Connection, path: Path) -> None:
+    """Check an opened file, switch it to WAL and migrate it; writes only if it is usable."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise CacheTooNewError(
+            f"The cache {path} was written by a newer Reel TUI (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}). Upgrade Reel TUI; the file was left as it is."
+        )
+    if version == 0:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            raise CacheError(
+                f"{path} is an SQLite database but not a Reel TUI cache; it was left as it is."
+            )
+    else:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise corrupt_error(path, "; ".join(problems[:3]))
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    migrate(conn)

@@ -1,0 +1,184 @@
+"""The small tables behind the repository: playback progress, the file index, key-values.
+
+Functions here take the open ``CacheDatabase`` and run in the caller's transaction, if any;
+``repository.py`` wraps them with error translation.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reel_tui.engine.cache.db import (
+    CacheDatabase,
+    FileIndexRow,
+    ItemRow,
+    PreferenceRow,
+    ProgressRow,
+    SyncMetaRow,
+)
+from reel_tui.engine.cache.rows import dumps, loads_mapping
+from reel_tui.engine.models import Progress
+
+_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedFile:
+    """A row of the local file index: what a file looked like when it was last parsed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    parsed: Mapping[str, Any]
+    """The naming parser's result (JSON-able), reused while size and mtime are unchanged."""
+
+
+# playback progress ------------------------------------------------------------------------
+
+
+def _progress_select() -> Any:
+    return ProgressRow.select(
+        ProgressRow.item_id,
+        ProgressRow.position_s,
+        ProgressRow.duration_s,
+        ProgressRow.watched,
+        ProgressRow.updated_at,
+        ProgressRow.synced,
+    ).tuples()
+
+
+def _progress_from_row(row: Sequence[Any]) -> Progress:
+    item_id, position_s, duration_s, watched, updated_at, synced = row
+    return Progress(
+        item_id=item_id,
+        position_s=position_s,
+        duration_s=duration_s,
+        watched=bool(watched),
+        updated_at=updated_at,
+        synced=bool(synced),
+    )
+
+
+def save_progress(db: CacheDatabase, progress: Progress) -> None:
+    """Store where the user is in an item, replacing what was there."""
+    rows = list(
+        ItemRow.select(ItemRow.source_id).where(ItemRow.id == progress.item_id).tuples().execute(db)
+    )
+    source_id = rows[0][0] if rows else None
+    values = {
+        ProgressRow.item_id: progress.item_id,
+        ProgressRow.source_id: source_id,
+        ProgressRow.position_s: progress.position_s,
+        ProgressRow.duration_s: progress.duration_s,
+        ProgressRow.watched: progress.watched,
+        ProgressRow.updated_at: progress.updated_at or time.time(),
+        ProgressRow.synced: progress.synced,
+    }
+    update = {k: v for k, v in values.items() if k is not ProgressRow.item_id}
+    if source_id is None:
+        # The item is gone (a sync removed it meanwhile): keep the row's known source.
+        del update[ProgressRow.source_id]
+    with db.atomic():
+        ProgressRow.insert(values).on_conflict(
+            conflict_target=[ProgressRow.item_id], update=update
+        ).execute(db)
+
+
+def get_progress(db: CacheDatabase, item_id: str) -> Progress | None:
+    rows = list(_progress_select().where(ProgressRow.item_id == item_id).execute(db))
+    return _progress_from_row(rows[0]) if rows else None
+
+
+def unsynced_progress(db: CacheDatabase, source_id: str | None) -> list[Progress]:
+    """Progress not yet delivered to its server, oldest first."""
+    query = _progress_select().where(ProgressRow.synced == False)  # noqa: E712
+    if source_id is not None:
+        query = query.where(ProgressRow.source_id == source_id)
+    query = query.order_by(ProgressRow.updated_at)
+    return [_progress_from_row(row) for row in query.execute(db)]
+
+
+def mark_progress_synced(db: CacheDatabase, item_ids: Iterable[str], up_to: float | None) -> None:
+    """Mark progress as delivered (only rows saved at or before `up_to`, when given)."""
+    ids = list(item_ids)
+    with db.atomic():
+        for start in range(0, len(ids), _BATCH):
+            query = ProgressRow.update({ProgressRow.synced: True}).where(
+                ProgressRow.item_id.in_(ids[start : start + _BATCH])
+            )
+            if up_to is not None:
+                query = query.where(ProgressRow.updated_at <= up_to)
+            query.execute(db)
+
+
+# local file index -------------------------------------------------------------------------
+
+
+def file_index(db: CacheDatabase, source_id: str) -> dict[str, IndexedFile]:
+    """The indexed files of a source, by path."""
+    query = (
+        FileIndexRow.select(
+            FileIndexRow.path, FileIndexRow.size, FileIndexRow.mtime_ns, FileIndexRow.parsed
+        )
+        .where(FileIndexRow.source_id == source_id)
+        .tuples()
+    )
+    return {
+        path: IndexedFile(path=path, size=size, mtime_ns=mtime_ns, parsed=loads_mapping(parsed))
+        for path, size, mtime_ns, parsed in query.execute(db)
+    }
+
+
+def update_file_index(
+    db: CacheDatabase, source_id: str, upserts: Iterable[IndexedFile], deletes: Iterable[str]
+) -> None:
+    """Add or refresh index rows and drop deleted paths, in one transaction."""
+    rows = [(source_id, f.path, f.size, f.mtime_ns, dumps(dict(f.parsed))) for f in upserts]
+    with db.atomic():
+        conn = db.raw()
+        conn.executemany(
+            "INSERT INTO file_index (source_id, path, size, mtime_ns, parsed) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, path) DO UPDATE SET "
+            "size = excluded.size, mtime_ns = excluded.mtime_ns, parsed = excluded.parsed",
+            rows,
+        )
+        conn.executemany(
+            "DELETE FROM file_index WHERE source_id = ? AND path = ?",
+            ((source_id, path) for path in deletes),
+        )
+
+
+# preferences and sync metadata: JSON values under a key ----------------------------------
+
+
+def get_preference(db: CacheDatabase, key: str, default: Any) -> Any:
+    query = PreferenceRow.select(PreferenceRow.value).where(PreferenceRow.key == key)
+    rows = list(query.tuples().execute(db))
+    return json.loads(rows[0][0]) if rows else default
+
+
+def set_preference(db: CacheDatabase, key: str, value: Any) -> None:
+    with db.atomic():
+        PreferenceRow.insert(key=key, value=dumps(value)).on_conflict(
+            conflict_target=[PreferenceRow.key], preserve=[PreferenceRow.value]
+        ).execute(db)
+
+
+def get_sync_meta(db: CacheDatabase, source_id: str, key: str) -> Any:
+    query = SyncMetaRow.select(SyncMetaRow.value).where(
+        (SyncMetaRow.source_id == source_id) & (SyncMetaRow.key == key)
+    )
+    rows = list(query.tuples().execute(db))
+    return json.loads(rows[0][0]) if rows else None
+
+
+def set_sync_meta(db: CacheDatabase, source_id: str, key: str, value: Any) -> None:
+    with db.atomic():
+        SyncMetaRow.insert(source_id=source_id, key=key, value=dumps(value)).on_conflict(
+            conflict_target=[SyncMetaRow.source_id, SyncMetaRow.key],
+            preserve=[SyncMetaRow.value],
+        ).execute(db)
