@@ -1,0 +1,1 @@
+"""Tests of the file-name parser (reel_tui.engine.backends.local.naming)."""
