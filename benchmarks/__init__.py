@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks.scan` and friends print measured figures against goals."""
