@@ -1,0 +1,1 @@
+"""The `reel` command groups, one module each (registered in reel_tui.cli)."""

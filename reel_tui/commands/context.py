@@ -1,0 +1,103 @@
+"""What every command shares: the run's paths, its config and its engine, made on first use.
+
+`reel --help` or `reel doctor` must work with a broken config or cache, so nothing is loaded
+before a command asks for it. The engine is opened at most once per run and closed when the
+command ends.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from reel_tui.config import load_config
+from reel_tui.config_schema import Config
+from reel_tui.locations import Locations
+
+if TYPE_CHECKING:
+    from reel_tui.engine.engine import Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RunContext:
+    """The paths, config and engine of one command-line run."""
+
+    def __init__(self, locations: Locations) -> None:
+        self.locations = locations
+        """Where the config file and the data live for this run."""
+        self._config: Config | None = None
+        self._engine: Engine | None = None
+        self._log_handler: logging.Handler | None = None
+
+    @property
+    def config(self) -> Config:
+        """The loaded config (ConfigError if the file is broken)."""
+        if self._config is None:
+            self._config = load_config(self.locations.config_file)
+        return self._config
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, opened on first use (CacheError if the cache cannot be used)."""
+        if self._engine is None:
+            from reel_tui.engine.engine import Engine
+
+            config = self.config
+            engine = Engine.open(config, self.locations)
+            self._engine = engine
+            self._start_logging(config)
+        return self._engine
+
+    def close(self) -> None:
+        """Close the engine (if it was opened) and the log file."""
+        engine, self._engine = self._engine, None
+        try:
+            if engine is not None:
+                engine.close()
+        finally:
+            if self._log_handler is not None:
+                logging.captureWarnings(False)
+                logging.getLogger().removeHandler(self._log_handler)
+                self._log_handler.close()
+                self._log_handler = None
+
+    def _start_logging(self, config: Config) -> None:
+        """Log to the data folder's reel.log: never to the terminal, which the TUI owns."""
+        handler = logging.FileHandler(self.locations.log_file, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root = logging.getLogger()
+        root.addHandler(handler)
+        root.setLevel(config.general.log_level.upper())
+        # Library warnings (watchdog's inotify races, GStreamer's) would otherwise be printed
+        # over the TUI's screen: they go to the log with everything else.
+        logging.captureWarnings(True)
+        self._log_handler = handler
+
+
+def open_tui(run: RunContext) -> None:
+    """Run the Textual app on this run's engine until the user quits."""
+    engine = run.engine
+    from reel_tui.app import ReelApp
+
+    ReelApp(engine=engine, config=run.config).run()
+
+
+def pass_run(function: F) -> F:
+    """Hand the command its RunContext as the first argument."""
+    return click.pass_obj(function)  # type: ignore[return-value]
+
+
+def print_json(document: Any) -> None:
+    """Write one JSON document to stdout (the --json contract)."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+    sys.stdout.write("\n")
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

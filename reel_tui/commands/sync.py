@@ -1,0 +1,116 @@
+"""`reel sync [SOURCE_ID] [--full] [--json]`: bring the cache up to date with the sources.
+
+On a terminal a progress bar runs on stderr; afterwards a summary per source says what
+changed, how long it took and which files were skipped and why. One source failing does not
+stop the others; the exit status is 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import click
+
+from reel_tui.commands.context import RunContext, pass_run, print_json
+from reel_tui.commands.formatting import sync_result_json
+from reel_tui.engine.errors import ReelError
+from reel_tui.engine.models import Source, SyncProgress, SyncResult
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+MAX_LISTED_ISSUES = 20
+"""Skipped files listed in the text summary; the rest are counted (all are in --json)."""
+
+
+@click.command()
+@click.argument("source_id", required=False)
+@click.option("--full", is_flag=True, help="Re-read everything instead of only what changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the sync results as JSON.")
+@pass_run
+def sync(run: RunContext, source_id: str | None, full: bool, as_json: bool) -> None:
+    """Sync SOURCE_ID, or every source."""
+    engine = run.engine
+    targets = [engine.get_source(source_id)] if source_id else engine.list_sources()
+    if not targets and not as_json:
+        click.echo("No sources to sync. Add one with `reel sources add local PATH`.")
+        return
+    results: list[SyncResult] = []
+    failures: list[tuple[Source, str]] = []
+    with _progress_reporter(targets, enabled=sys.stderr.isatty()) as report:
+        for source in targets:
+            try:
+                results += engine.sync_now(source.id, full=full, progress=report)
+            except ReelError as error:
+                failures.append((source, str(error)))
+    if as_json:
+        print_json([sync_result_json(r) for r in results])
+    else:
+        names = {s.id: s.name for s in targets}
+        for result in results:
+            _print_summary(names.get(result.source_id, result.source_id), result)
+    for source, message in failures:
+        click.echo(f"reel: {source.name} ({source.id}): {message}", err=True)
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+@contextmanager
+def _progress_reporter(
+    targets: list[Source], *, enabled: bool
+) -> Iterator[Callable[[SyncProgress], None] | None]:
+    """A progress callback drawing one rich bar per source on stderr (None when off)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    names = {s.id: s.name for s in targets}
+    tasks: dict[str, TaskID] = {}
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("[dim]{task.fields[current]}", markup=True),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+
+        def report(step: SyncProgress) -> None:
+            task = tasks.get(step.source_id)
+            if task is None:
+                name = names.get(step.source_id, step.source_id)
+                task = bar.add_task(name, total=step.total, current="")
+                tasks[step.source_id] = task
+            current = step.current[-40:]
+            bar.update(task, completed=step.done, total=step.total, current=current)
+
+        yield report
+
+
+def _print_summary(name: str, result: SyncResult) -> None:
+    click.echo(
+        f"{name} ({result.source_id}): {result.items_total} items"
+        f" (+{result.added} new, {result.updated} changed, {result.removed} removed);"
+        f" {result.files_seen} files seen, {result.files_parsed} read, in {result.elapsed_s:.1f} s"
+    )
+    if not result.issues:
+        return
+    count = len(result.issues)
+    click.echo(f"  skipped {count} file{'s' if count != 1 else ''}:")
+    for issue in result.issues[:MAX_LISTED_ISSUES]:
+        click.echo(f"    {issue.path}: {issue.reason}")
+    if count > MAX_LISTED_ISSUES:
+        click.echo(f"    ... and {count - MAX_LISTED_ISSUES} more (see `reel sync --json`)")
