@@ -1,0 +1,210 @@
+"""ReelApp: the screens, the global keys and commands, sync state, and one error handler.
+
+Built once by cli.py with the engine and the config (attributes down); screens reach the
+engine through `app.engine` and run every engine call in a thread worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from reel_tui.config_schema import Config
+from reel_tui.engine.engine import Engine
+from reel_tui.engine.errors import ReelError
+from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.screens.library import LibraryScreen
+from reel_tui.screens.sources import SourcesScreen
+from reel_tui.widgets.status_header import describe_sync
+
+
+class SyncStatusChanged(Message):
+    """A source's sync status, posted from the sync thread.
+
+    Progress steps of one running sync replace each other in the queue (as toolong's
+    messages do), so a fast scan cannot flood the app.
+    """
+
+    def __init__(self, status: SyncStatus) -> None:
+        super().__init__()
+        self.status = status
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, SyncStatusChanged)
+            and message.status.source_id == self.status.source_id
+            and message.status.state is SyncState.SYNCING
+            and self.status.state is SyncState.SYNCING
+        )
+
+
+class ReelCommands(Provider):
+    """Reel's own commands for the command palette (ctrl+p)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        assert isinstance(app, ReelApp)
+        return [
+            ("Go to Library", "Browse movies and shows (1)", partial(app.switch_mode, "library")),
+            (
+                "Go to Sources",
+                "Add, remove and sync sources (2)",
+                partial(app.switch_mode, "sources"),
+            ),
+            ("Sync all sources", "Re-scan every source now", app.action_sync_all),
+            ("Add local folder", "Add a folder of videos as a source", app.action_add_folder),
+            ("Toggle watched filter", "All / unwatched / watched (w)", app.action_toggle_watched),
+            ("Change sort", "Title / year / date added (s)", app.action_cycle_sort),
+            ("Quit", "Leave Reel (q)", app.exit),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
+
+
+class ReelApp(App[None]):
+    """The Reel TUI application."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Reel"
+    MODES: ClassVar[dict[str, Any]] = {"library": LibraryScreen, "sources": SourcesScreen}
+    DEFAULT_MODE: ClassVar[str] = "library"
+    COMMANDS = App.COMMANDS | {ReelCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    """Narrow terminals (a 60-column pane) drop what the footer can spare."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "toggle_help", "Keys"),
+        Binding("q", "quit", "Quit"),
+        Binding("1", "switch_mode('library')", "Library"),
+        Binding("2", "switch_mode('sources')", "Sources"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    sync_label: reactive[tuple[str, str]] = reactive(("idle", "idle"))
+    """What the header shows about syncing, and its state class."""
+    sync_statuses: reactive[dict[str, SyncStatus]] = reactive(dict, always_update=True)
+    """The latest status of each source that has synced since the app started."""
+    sources_generation: reactive[int] = reactive(0)
+    """Bumped when a source is added or removed, so every screen re-reads the list."""
+
+    def __init__(self, engine: Engine, config: Config, *, background: bool = True) -> None:
+        """Args:
+        engine: the open engine (closed by the caller after `run` returns).
+        config: the settings of this run.
+        background: start the sync queue and folder watchers (tests pass False).
+        """
+        super().__init__()
+        self.engine = engine
+        self.config = config
+        self.background = background
+        self._unsubscribe: Callable[[], None] | None = None
+        self._queue_started = False
+        if config.display.theme in self.available_themes:
+            self.theme = config.display.theme
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.engine.sync_queue.subscribe(self._sync_status_from_thread)
+        if self.background:
+            self.engine.start_background()
+        if self.config.general.start_screen == "sources":
+            self.switch_mode("sources")
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.background:
+            self.engine.stop_background()
+        elif self._queue_started:
+            self.engine.sync_queue.stop()
+
+    # -- sync ----------------------------------------------------------------------------
+
+    def _sync_status_from_thread(self, status: SyncStatus) -> None:
+        # Runs on the sync thread: only post, never touch app state or widgets from here.
+        self.post_message(SyncStatusChanged(status))
+
+    def on_sync_status_changed(self, message: SyncStatusChanged) -> None:
+        status = message.status
+        self.sync_statuses = {**self.sync_statuses, status.source_id: status}
+        self.sync_label = describe_sync(self.sync_statuses.values())
+        if status.state is SyncState.FAILED and status.error:
+            self.notify(status.error, title="Sync failed", severity="error")
+
+    def request_sync(self, source_id: str | None = None) -> None:
+        """Queue a sync of one source, or of every source when `source_id` is None."""
+        if not self.background:
+            # Built without background work (tests): an explicit sync still needs the queue's
+            # threads, but not the folder watchers. start() is idempotent; on_unmount stops it.
+            self.engine.sync_queue.start()
+            self._queue_started = True
+        self._request_sync(source_id)
+
+    @work(thread=True, group="sync-requests", exit_on_error=False)
+    def _request_sync(self, source_id: str | None) -> None:
+        ids = [source_id] if source_id else [s.id for s in self.engine.list_sources()]
+        for each in ids:
+            self.engine.sync_queue.request(each)
+
+    def sources_changed(self) -> None:
+        """A source was added or removed: every screen re-reads the list."""
+        self.sources_generation += 1
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_sync_all(self) -> None:
+        self.request_sync(None)
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    async def action_add_folder(self) -> None:
+        await self.switch_mode("sources")
+        screen = self.screen
+        if isinstance(screen, SourcesScreen):
+            screen.action_add_folder()
+
+    async def action_toggle_watched(self) -> None:
+        (await self._library()).action_cycle_watched()
+
+    async def action_cycle_sort(self) -> None:
+        (await self._library()).action_cycle_sort()
+
+    async def _library(self) -> LibraryScreen:
+        await self.switch_mode("library")
+        screen = self.screen_stack[0]
+        assert isinstance(screen, LibraryScreen)
+        return screen
+
+    # -- errors --------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's failure ends here: engine errors become notifications."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, ReelError):
+            self.notify(str(error), title="Error", severity="error", timeout=8)
+        else:
+            self.log.error(f"worker {event.worker.name} failed: {error!r}")
+            self.notify(f"Unexpected error: {error!r}", title="Bug", severity="error", timeout=8)

@@ -1,0 +1,30 @@
+"""What every Reel screen shares: the way to the engine and to the app's error handler."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+from textual.worker import Worker
+
+if TYPE_CHECKING:
+    from reel_tui.app import ReelApp
+    from reel_tui.engine.engine import Engine
+
+
+class ReelScreen(Screen[None]):
+    """A screen that calls the engine (always from thread workers)."""
+
+    @property
+    def reel_app(self) -> ReelApp:
+        return cast("ReelApp", self.app)
+
+    @property
+    def engine(self) -> Engine:
+        """The app's engine: screens call it, widgets never do."""
+        return self.reel_app.engine
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble past the node that started the worker: hand them to
+        # the app, which has the one handler that turns errors into notifications.
+        self.reel_app.on_worker_state_changed(event)

@@ -1,0 +1,107 @@
+"""What the library screen is showing, as a value: tab, source, drill-down path, sort, filters.
+
+Kept apart from the screen so the query it turns into can be read (and tested) on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from reel_tui.engine.models import Item, ItemKind, ItemQuery, SortKey
+
+SORT_CYCLE: tuple[SortKey, ...] = (SortKey.TITLE, SortKey.YEAR, SortKey.ADDED)
+#: Newest first reads naturally for years and dates added; titles go A to Z.
+SORT_DESCENDING = {SortKey.TITLE: False, SortKey.YEAR: True, SortKey.ADDED: True}
+SORT_LABELS = {SortKey.TITLE: "title", SortKey.YEAR: "year", SortKey.ADDED: "date added"}
+
+WATCHED_CYCLE: tuple[bool | None, ...] = (None, False, True)
+WATCHED_LABELS = {None: "all", False: "unwatched", True: "watched"}
+
+TAB_KINDS = {ItemKind.MOVIE: "Movies", ItemKind.SHOW: "Shows"}
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryView:
+    """One state of the library screen; every change is a new value."""
+
+    tab: ItemKind = ItemKind.MOVIE
+    """ItemKind.MOVIE or ItemKind.SHOW: the top-level list."""
+    source_id: str | None = None
+    """None shows every source together."""
+    path: tuple[Item, ...] = ()
+    """The show (and season) drilled into; empty at the top level."""
+    sort: SortKey = SortKey.TITLE
+    watched: bool | None = None
+    """None: all; False: unwatched only; True: watched only."""
+    search: str = ""
+
+    @property
+    def parent(self) -> Item | None:
+        """The show or season whose children are listed, None at the top level."""
+        return self.path[-1] if self.path else None
+
+    def query(self, offset: int = 0, limit: int | None = None) -> ItemQuery:
+        """The cache query for one page of this view."""
+        search = self.search.strip() or None
+        parent = self.parent
+        if parent is not None:
+            # A show's seasons or a season's episodes: few, read whole and put in their own
+            # order by `order_children` (the cache sorts by title).
+            child_kind = ItemKind.SEASON if parent.kind is ItemKind.SHOW else ItemKind.EPISODE
+            return ItemQuery(
+                parent_id=parent.id,
+                kinds=(child_kind,),
+                search=search,
+                watched=self.watched,
+                sort=SortKey.TITLE,
+                offset=offset,
+                limit=limit,
+            )
+        kinds: tuple[ItemKind, ...] = (self.tab,)
+        if search and self.tab is ItemKind.SHOW:
+            # A search from the Shows tab also finds episodes by their own title.
+            kinds = (ItemKind.SHOW, ItemKind.EPISODE)
+        return ItemQuery(
+            source_id=self.source_id,
+            kinds=kinds,
+            search=search,
+            watched=self.watched,
+            sort=self.sort,
+            descending=SORT_DESCENDING[self.sort],
+            offset=offset,
+            limit=limit,
+        )
+
+    @staticmethod
+    def order_children(items: list[Item]) -> list[Item]:
+        """Seasons and episodes by number (specials, season 0, first), then title."""
+        return sorted(items, key=lambda item: (item.season or 0, item.episode or 0, item.title))
+
+    def next_sort(self) -> LibraryView:
+        index = SORT_CYCLE.index(self.sort)
+        return replace(self, sort=SORT_CYCLE[(index + 1) % len(SORT_CYCLE)])
+
+    def next_watched(self) -> LibraryView:
+        index = WATCHED_CYCLE.index(self.watched)
+        return replace(self, watched=WATCHED_CYCLE[(index + 1) % len(WATCHED_CYCLE)])
+
+    def drill_into(self, item: Item) -> LibraryView:
+        return replace(self, path=(*self.path, item), search="")
+
+    def up(self) -> LibraryView:
+        return replace(self, path=self.path[:-1], search="")
+
+    def breadcrumb(self) -> str:
+        """`Shows › Breaking Bad › Season 1`."""
+        parts = [TAB_KINDS[self.tab]]
+        for item in self.path:
+            if item.kind is ItemKind.SEASON and item.season is not None:
+                parts.append(item.title or f"Season {item.season}")
+            else:
+                parts.append(item.title)
+        return " › ".join(parts)
+
+    def summary(self) -> str:
+        """`sort: year · unwatched` for the status line."""
+        text = f"sort: {SORT_LABELS[self.sort]} · {WATCHED_LABELS[self.watched]}"
+        return text if not self.path else f"{WATCHED_LABELS[self.watched]}"

@@ -1,0 +1,102 @@
+"""One source in the Sources list: name, kind, path, item counts, last sync and sync progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.reactive import reactive
+from textual.widgets import ListItem, ProgressBar, Static
+
+from reel_tui.engine.models import Source
+from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.widgets.formatting import format_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCounts:
+    """How many movies, shows and episodes a source has in the cache."""
+
+    movies: int = 0
+    shows: int = 0
+    episodes: int = 0
+
+    def describe(self) -> str:
+        """`5 movies · 2 shows · 7 episodes`, leaving out what the source has none of."""
+        parts = [(self.movies, "movie"), (self.shows, "show"), (self.episodes, "episode")]
+        words = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in parts if n]
+        return " · ".join(words) or "no items"
+
+
+def status_text(status: SyncStatus | None) -> str:
+    """A short word for the card's sync state."""
+    if status is None or status.state is SyncState.IDLE:
+        return ""
+    if status.state is SyncState.FAILED:
+        return f"sync failed: {status.error or 'unknown error'}"
+    if status.state is SyncState.COMPLETED:
+        return "synced"
+    return status.state.value
+
+
+class SourceCard(ListItem):
+    """A list row for one source; the screen sets `counts` and `status`."""
+
+    DEFAULT_CSS = """
+    SourceCard {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+        .source-name { text-style: bold; }
+        .source-path { color: $text-muted; text-overflow: ellipsis; text-wrap: nowrap; }
+        .source-state { color: $text-muted; }
+        .source-state.-failed { color: $error; }
+        ProgressBar { display: none; height: 1; }
+        &.-syncing ProgressBar { display: block; }
+    }
+    """
+
+    counts: reactive[SourceCounts | None] = reactive(None)
+    status: reactive[SyncStatus | None] = reactive(None)
+
+    def __init__(self, source: Source) -> None:
+        super().__init__(id=f"source-{source.id}")
+        self.source = source
+        """The source shown (replaced when the screen reloads)."""
+
+    def compose(self) -> ComposeResult:
+        kind = f"{self.source.kind.value} · {self.source.library_kind.value}"
+        yield Static(f"{self.source.name}  ({kind})", classes="source-name", markup=False)
+        yield Static(self.source.location, classes="source-path", markup=False)
+        yield Static(self._state_line(), classes="source-state", markup=False)
+        yield ProgressBar(total=None, show_eta=False, show_percentage=True)
+
+    def _state_line(self) -> str:
+        counts = self.counts.describe() if self.counts is not None else "counting…"
+        line = f"{counts} · last sync {format_timestamp(self.source.last_sync_at)}"
+        extra = status_text(self.status)
+        return f"{line} · {extra}" if extra else line
+
+    def _refresh_state(self) -> None:
+        if not self.is_mounted:
+            return
+        state = self.query_one(".source-state", Static)
+        state.update(self._state_line())
+        failed = self.status is not None and self.status.state is SyncState.FAILED
+        state.set_class(failed, "-failed")
+
+    def watch_counts(self) -> None:
+        self._refresh_state()
+
+    def watch_status(self, status: SyncStatus | None) -> None:
+        self._refresh_state()
+        syncing = status is not None and status.state in (SyncState.SYNCING, SyncState.QUEUED)
+        self.set_class(syncing, "-syncing")
+        if not self.is_mounted or status is None:
+            return
+        bar = self.query_one(ProgressBar)
+        progress = status.progress
+        if status.state is SyncState.SYNCING and progress is not None and progress.total:
+            bar.update(total=progress.total, progress=progress.done)
+        elif syncing:
+            bar.update(total=None)

@@ -1,0 +1,108 @@
+"""The one-line header every screen shows: where you are, which source, and the sync state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from reel_tui.engine.models import SyncProgress
+from reel_tui.engine.sync import SyncState, SyncStatus
+
+OFFLINE_HINTS = ("offline", "unreachable", "unavailable", "cannot reach", "connection")
+
+
+def _percent(progress: SyncProgress | None) -> str:
+    if progress is None or not progress.total:
+        return ""
+    return f" {min(100, int(100 * progress.done / progress.total))}%"
+
+
+def describe_sync(statuses: Iterable[SyncStatus]) -> tuple[str, str]:
+    """The header's sync label and its CSS state class, from the latest status of each source.
+
+    A running sync wins over everything; then a queued one; then the most recent failure
+    (shown as "offline" when the source could not be reached); else idle.
+    """
+    known = list(statuses)
+    for status in known:
+        if status.state is SyncState.SYNCING:
+            return f"syncing{_percent(status.progress)}", "syncing"
+    if any(status.state is SyncState.QUEUED for status in known):
+        return "sync queued", "syncing"
+    finished = sorted(
+        (
+            status
+            for status in known
+            if status.finished_at is not None and status.state is not SyncState.CANCELLED
+        ),
+        key=lambda status: status.finished_at or 0.0,
+    )
+    if finished and finished[-1].state is SyncState.FAILED:
+        error = (finished[-1].error or "").lower()
+        if any(hint in error for hint in OFFLINE_HINTS):
+            return "offline", "offline"
+        return "sync failed", "failed"
+    return "idle", "idle"
+
+
+class StatusHeader(Horizontal):
+    """Screen title on the left, source in the middle, sync state on the right.
+
+    The sync label is the app's (`ReelApp.sync_label`), watched like Textual's own Header
+    watches the app title; the screen sets `screen_title` and `source_label`.
+    """
+
+    DEFAULT_CSS = """
+    StatusHeader {
+        dock: top;
+        height: 1;
+        width: 100%;
+        background: $panel;
+        color: $foreground;
+        #header-title { width: auto; text-style: bold; padding: 0 1; color: $accent; }
+        #header-source { width: 1fr; padding: 0 1; text-overflow: ellipsis; text-wrap: nowrap; }
+        #header-sync { width: auto; padding: 0 1; }
+        #header-sync.-syncing { color: $warning; }
+        #header-sync.-failed { color: $error; }
+        #header-sync.-offline { color: $error; }
+        #header-sync.-idle { color: $success; }
+    }
+    """
+
+    screen_title: reactive[str] = reactive("Reel")
+    """What this screen is ("Library", "Sources", a title)."""
+    source_label: reactive[str] = reactive("All sources")
+    """The source the screen shows, or "All sources"."""
+
+    def __init__(self, screen_title: str, source_label: str = "All sources") -> None:
+        super().__init__()
+        self.set_reactive(StatusHeader.screen_title, screen_title)
+        self.set_reactive(StatusHeader.source_label, source_label)
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Reel · {self.screen_title}", id="header-title", markup=False)
+        yield Static(self.source_label, id="header-source", markup=False)
+        yield Static("", id="header-sync", markup=False)
+
+    def on_mount(self) -> None:
+        if hasattr(self.app, "sync_label"):
+            self.watch(self.app, "sync_label", self._show_sync, init=True)
+
+    def watch_screen_title(self, title: str) -> None:
+        if self.is_mounted:
+            self.query_one("#header-title", Static).update(f"Reel · {title}")
+
+    def watch_source_label(self, label: str) -> None:
+        if self.is_mounted:
+            self.query_one("#header-source", Static).update(label)
+
+    def _show_sync(self, label: tuple[str, str]) -> None:
+        text, state = label
+        sync = self.query_one("#header-sync", Static)
+        sync.update(f"● {text}" if state != "syncing" else f"⟳ {text}")
+        for name in ("syncing", "failed", "offline", "idle"):
+            sync.set_class(name == state, f"-{name}")

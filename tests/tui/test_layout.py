@@ -1,0 +1,70 @@
+"""Every screen keeps its essential controls on screen at 80x24 and in a 60x20 pane."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+from textual.geometry import Region
+
+from reel_tui.engine.engine import Engine
+from reel_tui.engine.models import SyncProgress
+from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.widgets.status_header import describe_sync
+from tests.tui.conftest import make_app, settle
+
+
+def assert_visible(app: App[None], *selectors: str) -> None:
+    """Each selector's widget is displayed whole inside the terminal."""
+    screen_region = Region(0, 0, *app.size)
+    for selector in selectors:
+        widget = app.screen.query_one(selector)
+        region = widget.region
+        assert region.width > 0 and region.height > 0, f"{selector} is not shown"
+        assert screen_region.contains_region(region), f"{selector} is clipped: {region}"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+async def test_essential_controls_fit(library: Engine, size: tuple[int, int]) -> None:
+    app = make_app(library)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert_visible(
+            app, "StatusHeader", "#tab-movie", "#tab-show", "#search", "#source-select",
+            "#breadcrumb", "#view-summary", "#items", "Footer",
+        )  # fmt: skip
+        await pilot.press("t", "enter", "enter", "enter")
+        await settle(pilot)
+        assert_visible(app, "#details-title", "#play", "#resume", "Footer")
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert_visible(
+            app, "#add-folder", "#sync-selected", "#sync-all", "#remove-selected", "SourceCard"
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        assert_visible(app, "#folder-path", "#folder-name", "#kind-shows", "#add", "#cancel")
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert_visible(app, "#question", "#confirm", "#cancel")
+        await pilot.press("escape")
+
+
+def status(state: SyncState, **fields: object) -> SyncStatus:
+    return SyncStatus("source", state, **fields)  # type: ignore[arg-type]
+
+
+def test_header_sync_label_names_the_state() -> None:
+    progress = SyncProgress("source", done=4, total=10)
+    assert describe_sync([]) == ("idle", "idle")
+    assert describe_sync([status(SyncState.SYNCING, progress=progress)]) == (
+        "syncing 40%",
+        "syncing",
+    )
+    assert describe_sync([status(SyncState.QUEUED)])[1] == "syncing"
+    failed = status(SyncState.FAILED, error="disk on fire", finished_at=2.0)
+    assert describe_sync([failed]) == ("sync failed", "failed")
+    offline = status(SyncState.FAILED, error="server unreachable", finished_at=3.0)
+    assert describe_sync([failed, offline]) == ("offline", "offline")
+    recovered = status(SyncState.COMPLETED, finished_at=4.0)
+    assert describe_sync([failed, recovered]) == ("idle", "idle")

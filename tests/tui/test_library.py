@@ -1,0 +1,249 @@
+"""The library screen driven with run_test: browse, drill down, search, sort, filter, page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.message import Message
+from textual.widgets import Static
+
+from reel_tui.engine.engine import Engine
+from reel_tui.engine.models import Item, ItemKind, ItemQuery, LibraryKind, MediaFile, Progress
+from reel_tui.screens.details import DetailsScreen
+from reel_tui.screens.library import PAGE_SIZE, LibraryScreen
+from reel_tui.widgets.media_table import MediaTable
+from tests.tui.conftest import make_app, settle
+
+
+def titles(app_screen: LibraryScreen) -> list[str]:
+    return [item.title for item in app_screen.query_one(MediaTable).items]
+
+
+def text_of(screen: object, selector: str) -> str:
+    static = screen.query_one(selector, Static)  # type: ignore[attr-defined]
+    return str(static.render())
+
+
+async def test_show_season_episode_details_and_back(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert titles(screen) == ["Alien", "Blade Runner", "Heat", "Inception", "The Matrix"]
+
+        await pilot.press("t")
+        await settle(pilot)
+        assert titles(screen) == ["Breaking Bad", "The Wire"]
+
+        await pilot.press("enter")
+        await settle(pilot)
+        table = screen.query_one(MediaTable)
+        assert [item.season for item in table.items] == [1, 2]
+        assert text_of(screen, "#breadcrumb") == "Shows › Breaking Bad"
+
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert [(item.season, item.episode) for item in table.items] == [(2, 1), (2, 2)]
+        assert text_of(screen, "#breadcrumb").startswith("Shows › Breaking Bad › ")
+
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        headline = text_of(details, "#details-title")
+        assert headline == "Breaking Bad · S02E02 · Grilled"
+        assert "S02E02 - Grilled.mkv" in text_of(details, "#details-files")
+        assert details.query_one("#play").disabled
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await settle(pilot)
+        # Going up puts the cursor back on the season that was opened.
+        assert table.highlighted_item is not None and table.highlighted_item.season == 2
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert titles(screen) == ["Breaking Bad", "The Wire"]
+        assert text_of(screen, "#breadcrumb") == "Shows"
+
+
+async def test_mouse_opens_tab_rows_and_details(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.click("#tab-show")
+        await settle(pilot)
+        assert titles(screen) == ["Breaking Bad", "The Wire"]
+        # First click moves the cursor onto a row, a second click on it opens it.
+        await pilot.click(MediaTable, offset=(4, 2))
+        await pilot.click(MediaTable, offset=(4, 2))
+        await settle(pilot)
+        assert text_of(screen, "#breadcrumb") == "Shows › The Wire"
+        # The cursor is already on the only season: one click opens it.
+        await pilot.click(MediaTable, offset=(4, 1))
+        await settle(pilot)
+        assert text_of(screen, "#breadcrumb") == "Shows › The Wire › Season 1"
+        await pilot.click(MediaTable, offset=(4, 2))
+        await pilot.click(MediaTable, offset=(4, 2))
+        await settle(pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        assert text_of(app.screen, "#details-title") == "The Wire · S01E02 · The Detail"
+
+
+async def test_search_as_you_type_narrows_the_list(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("slash", "b", "l", "a")
+        await pilot.pause(0.3)  # the search waits for typing to pause
+        await settle(pilot)
+        assert titles(screen) == ["Blade Runner"]
+        assert "“bla”" in text_of(screen, "#breadcrumb")
+
+        # Escape leaves the box with the results; a second escape clears the search.
+        await pilot.press("escape")
+        assert isinstance(app.focused, MediaTable)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(titles(screen)) == 5
+
+        # From the Shows tab a search also finds episodes by their own title.
+        await pilot.press("t", "slash", *"grilled")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert titles(screen) == ["Grilled"]
+
+
+async def test_sort_cycles_title_year_added(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("s")
+        await settle(pilot)
+        assert titles(screen) == ["Inception", "The Matrix", "Heat", "Blade Runner", "Alien"]
+        assert "sort: year" in text_of(screen, "#view-summary")
+        await pilot.press("s")
+        await settle(pilot)
+        assert "sort: date added" in text_of(screen, "#view-summary")
+        await pilot.press("s")
+        await settle(pilot)
+        assert titles(screen) == ["Alien", "Blade Runner", "Heat", "Inception", "The Matrix"]
+
+
+async def test_watched_filter_cycles(library: Engine) -> None:
+    heat = library.list_items(ItemQuery(search="heat", kinds=(ItemKind.MOVIE,)))[0]
+    library.repo.save_progress(Progress(heat.id, position_s=0.0, watched=True, updated_at=1.0))
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("w")
+        await settle(pilot)
+        assert titles(screen) == ["Alien", "Blade Runner", "Inception", "The Matrix"]
+        assert "unwatched" in text_of(screen, "#view-summary")
+        await pilot.press("w")
+        await settle(pilot)
+        assert titles(screen) == ["Heat"]
+        assert screen.query_one(MediaTable).get_row_at(0)[-1] == "✓"
+        await pilot.press("w")
+        await settle(pilot)
+        assert len(titles(screen)) == 5
+
+
+async def test_source_selector_shows_one_source(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        shows = next(source for source in library.list_sources() if source.name == "Shows")
+        screen.select_source(shows.id)
+        await settle(pilot)
+        assert titles(screen) == []  # the Shows folder has no movies
+        assert "Shows" in text_of(screen, "#header-source")
+        await pilot.press("o")  # next source wraps to "All sources"
+        await settle(pilot)
+        assert len(titles(screen)) == 5
+        assert text_of(screen, "#header-source") == "All sources"
+
+
+async def test_long_lists_load_page_by_page(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    source = engine.add_local_source(folder, name="Many", kind=LibraryKind.MOVIES)
+    count = PAGE_SIZE * 2 + 30
+    items = [
+        Item(
+            id=f"movie-{number:04d}",
+            source_id=source.id,
+            library_id=source.id,
+            kind=ItemKind.MOVIE,
+            title=f"Film {number:04d}",
+            year=1950 + number % 70,
+            files=(MediaFile(str(folder / f"Film {number:04d}.mkv")),),
+        )
+        for number in range(count)
+    ]
+    engine.repo.replace_items(source.id, items)
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(MediaTable)
+        assert table.row_count == PAGE_SIZE
+        assert table.total == count
+        assert f"{count} items" in text_of(app.screen, "#view-summary")
+        for _ in range(12):
+            await pilot.press("pagedown", "pagedown", "pagedown")
+            await settle(pilot)
+        assert table.row_count == count
+        assert table.items[-1].title == f"Film {count - 1:04d}"
+
+
+async def test_no_sources_shows_how_to_add_one(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        empty = app.screen.query_one("#empty-state", Static)
+        assert empty.display and empty.region.height > 0
+        text = str(empty.render())
+        assert "reel demo" in text and "press 2" in text.lower()
+        assert not app.screen.query_one(MediaTable).display
+
+
+async def test_command_palette_goes_to_sources(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"go to sources")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "sources"
+
+
+async def test_help_panel_toggles_with_question_mark(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_q_in_the_search_box_types_instead_of_quitting(library: Engine) -> None:
+    seen: list[Message] = []
+    app = make_app(library)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "q")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert app.screen.query_one("#search").value == "q"  # type: ignore[attr-defined]
