@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := libmpv2 mpv ffmpeg gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 \
-	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav python3-gst-1.0 \
+	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav gstreamer1.0-x python3-gst-1.0 \
 	python3-gi python3-venv tmux xvfb xauth sqlite3
 
 .PHONY: run test lint typecheck unit bench setup clean
@@ -31,7 +31,7 @@ bench: setup
 setup: $(VENV)/.stamp-install
 
 # System packages: installed only when one is missing, so a second run does nothing.
-.stamp-apt:
+.stamp-apt: Makefile
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages: $$missing"; \
