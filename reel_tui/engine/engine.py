@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reel_tui.config_schema import Config
-from reel_tui.engine.backends.base import MediaBackend
+from reel_tui.engine.backends.base import BackendContext, MediaBackend, backend_class
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import SourceError, SourceNotFoundError
 from reel_tui.engine.models import (
@@ -26,9 +26,11 @@ from reel_tui.engine.models import (
     LibraryKind,
     Source,
     SourceKind,
+    Stream,
     SyncProgress,
     SyncResult,
 )
+from reel_tui.engine.secrets import SecretStore
 from reel_tui.engine.sync import SyncQueue
 from reel_tui.locations import Locations
 
@@ -38,7 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _new_source_id(kind: SourceKind) -> str:
+def new_source_id(kind: SourceKind) -> str:
+    """A fresh, short source id ("jellyfin-1a2b3c4d") for backends' sign-in code."""
     return f"{kind.value}-{uuid.uuid4().hex[:8]}"
 
 
@@ -49,6 +52,7 @@ class Engine:
         self.config = config
         self.locations = locations
         self.repo = repo
+        self.secrets = SecretStore(locations.secrets_file)
         self.sync_queue = SyncQueue(self._run_sync)
         self._backends: dict[str, MediaBackend] = {}
         self._backends_lock = threading.Lock()
@@ -91,16 +95,24 @@ class Engine:
             if source.kind is SourceKind.LOCAL and Path(source.location) == folder:
                 raise SourceError(f"{folder} is already a source ({source.id}, {source.name!r})")
         source = Source(
-            id=_new_source_id(SourceKind.LOCAL),
+            id=new_source_id(SourceKind.LOCAL),
             kind=SourceKind.LOCAL,
             name=name or folder.name or str(folder),
             location=str(folder),
             library_kind=kind,
             created_at=time.time(),
         )
+        return self.add_source(source)
+
+    def add_source(self, source: Source) -> Source:
+        """Record a source that a backend's sign-in code has set up (its secrets stored)."""
         source = self.repo.add_source(source)
         self._sources_changed()
         return source
+
+    @property
+    def backend_context(self) -> BackendContext:
+        return BackendContext(self.repo, self.config, self.secrets, self.locations)
 
     def remove_source(self, source_id: str) -> None:
         """Remove a source with its libraries and items (its files are not touched)."""
@@ -121,11 +133,12 @@ class Engine:
             return backend
 
     def _make_backend(self, source: Source) -> MediaBackend:
-        if source.kind is SourceKind.LOCAL:
-            from reel_tui.engine.backends.local.backend import LocalBackend
+        return backend_class(source.kind).create(source, self.backend_context)
 
-            return LocalBackend(source, self.repo, read_nfo=self.config.metadata.read_nfo)
-        raise SourceError(f"{source.name}: {source.kind.value} sources are not supported yet")
+    def stream_for(self, item_id: str) -> Stream:
+        """What a player needs to play the item (from its source's backend)."""
+        item = self.repo.get_item(item_id)
+        return self.backend(item.source_id).stream_for(item)
 
     # sync ----------------------------------------------------------------------------------
 

@@ -178,6 +178,20 @@ class Progress:
     """False while the report has not reached the item's server."""
 
 
+class MarkerKind(StrEnum):
+    INTRO = "intro"
+    CREDITS = "credits"
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A stretch of an item the user may want to skip."""
+
+    kind: MarkerKind
+    start_s: float
+    end_s: float
+
+
 @dataclass(frozen=True, slots=True)
 class Stream:
     """What a player needs to play an item."""

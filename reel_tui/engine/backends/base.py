@@ -8,15 +8,20 @@ testing which backend they hold.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from enum import Flag, auto
+from dataclasses import dataclass
+from enum import Flag, StrEnum, auto
 from typing import ClassVar
 
+from reel_tui.config_schema import Config
 from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.errors import SourceError
 from reel_tui.engine.models import (
     Item,
+    Marker,
     Progress,
     Source,
     SourceKind,
@@ -24,8 +29,38 @@ from reel_tui.engine.models import (
     SyncProgress,
     SyncResult,
 )
+from reel_tui.engine.secrets import SecretStore
+from reel_tui.locations import Locations
 
 ProgressCallback = Callable[[SyncProgress], None]
+
+# Each kind's backend class, imported only when a source of that kind is used.
+_BACKEND_CLASSES = {
+    SourceKind.LOCAL: "reel_tui.engine.backends.local.backend:LocalBackend",
+    SourceKind.JELLYFIN: "reel_tui.engine.backends.jellyfin.backend:JellyfinBackend",
+    SourceKind.PLEX: "reel_tui.engine.backends.plex.backend:PlexBackend",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BackendContext:
+    """What the engine lends every backend it makes."""
+
+    repo: Repository
+    config: Config
+    secrets: SecretStore
+    locations: Locations
+
+
+class PlaybackEvent(StrEnum):
+    """Why a progress report is sent."""
+
+    START = "start"
+    PROGRESS = "progress"
+    PAUSE = "pause"
+    UNPAUSE = "unpause"
+    SEEK = "seek"
+    STOP = "stop"
 
 
 class Capability(Flag):
@@ -53,6 +88,11 @@ class MediaBackend(ABC):
         self.source = source
         self.repo = repo
 
+    @classmethod
+    def create(cls, source: Source, context: BackendContext) -> MediaBackend:
+        """Make the backend of `source`; backends that need settings or secrets override this."""
+        return cls(source, context.repo)
+
     @abstractmethod
     def sync(
         self,
@@ -74,9 +114,36 @@ class MediaBackend(ABC):
     def stream_for(self, item: Item) -> Stream:
         """What a player needs to play `item` (raises ItemNotFoundError if it has no media)."""
 
-    def report_progress(self, progress: Progress) -> bool:
-        """Send `progress` to the source. Returns True once delivered.
+    def report_progress(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
+        """Tell the source where playback of `item` stands.
 
-        Backends without Capability.PROGRESS_SYNC keep progress in the cache only.
+        Backends without Capability.PROGRESS_SYNC keep progress in the cache only (the caller
+        has already saved it there). Raises SourceUnavailableError when the server cannot be
+        reached, so the caller leaves the report queued, and AuthError when it refuses us.
         """
-        return True
+        return None
+
+    def set_watched(self, item: Item, watched: bool) -> None:
+        """Mark `item` watched or unwatched on the source (same errors as report_progress)."""
+        return None
+
+    def markers(self, item: Item) -> tuple[Marker, ...]:
+        """Intro and credits markers of `item` (backends with Capability.MARKERS)."""
+        return ()
+
+    def check_connection(self) -> None:
+        """Raise SourceUnavailableError or AuthError when the source cannot be used now."""
+        return None
+
+
+def backend_class(kind: SourceKind) -> type[MediaBackend]:
+    """The backend class for sources of `kind` (SourceError when it is not available)."""
+    module_name, _, class_name = _BACKEND_CLASSES[kind].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and exc.name.startswith("reel_tui."):
+            raise SourceError(f"{kind.value} sources are not supported yet") from exc
+        raise
+    found: type[MediaBackend] = getattr(module, class_name)
+    return found

@@ -11,7 +11,12 @@ from __future__ import annotations
 import os
 import threading
 
-from reel_tui.engine.backends.base import Capability, MediaBackend, ProgressCallback
+from reel_tui.engine.backends.base import (
+    BackendContext,
+    Capability,
+    MediaBackend,
+    ProgressCallback,
+)
 from reel_tui.engine.backends.local.local_sync import LocalSync, library_id_of
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import ItemNotFoundError, SourceUnavailableError
@@ -36,6 +41,10 @@ class LocalBackend(MediaBackend):
     def __init__(self, source: Source, repo: Repository, *, read_nfo: bool = True) -> None:
         super().__init__(source, repo)
         self.read_nfo = read_nfo
+
+    @classmethod
+    def create(cls, source: Source, context: BackendContext) -> LocalBackend:
+        return cls(source, context.repo, read_nfo=context.config.metadata.read_nfo)
 
     @property
     def library_id(self) -> str:
