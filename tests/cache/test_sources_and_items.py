@@ -218,3 +218,25 @@ def test_a_failed_transaction_leaves_the_cache_as_it_was(
     assert [i.id for i in repo.list_items(ItemQuery())] == ["m1"]
     assert repo.file_index("local-1") == {}
     assert [i.id for i in repo.list_items(ItemQuery(search="alien"))] == ["m1"]
+
+
+def test_items_are_found_by_their_server_ids(repo: Repository) -> None:
+    source = repo.add_source(
+        Source(id="jf", kind=SourceKind.JELLYFIN, name="NAS", location="http://nas:8096")
+    )
+    items = [
+        Item(
+            id=f"jf:{n}",
+            source_id=source.id,
+            library_id="jf:movies",
+            kind=ItemKind.MOVIE,
+            title=f"Movie {n}",
+            remote_id=f"abc{n}",
+        )
+        for n in range(3)
+    ]
+    repo.replace_items(source.id, items)
+    assert repo.remote_ids(source.id) == {"abc0": "jf:0", "abc1": "jf:1", "abc2": "jf:2"}
+    assert repo.get_item_by_remote_id(source.id, "abc1").title == "Movie 1"
+    with pytest.raises(ItemNotFoundError):
+        repo.get_item_by_remote_id(source.id, "nope")

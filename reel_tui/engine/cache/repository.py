@@ -329,6 +329,24 @@ class Repository:
         with self._db.atomic():
             return item_store.delete_item_ids(self._db.raw(), item_ids)
 
+    @_guarded
+    def remote_ids(self, source_id: str) -> dict[str, str]:
+        """The server ids of a source's items, mapped to our item ids (for deletion sweeps)."""
+        query = ItemRow.select(ItemRow.remote_id, ItemRow.id).where(
+            (ItemRow.source_id == source_id) & ItemRow.remote_id.is_null(False)
+        )
+        return {remote: item_id for remote, item_id in query.tuples().execute(self._db)}
+
+    @_guarded
+    def get_item_by_remote_id(self, source_id: str, remote_id: str) -> Item:
+        query = item_store.item_select().where(
+            (ItemRow.source_id == source_id) & (ItemRow.remote_id == remote_id)
+        )
+        rows = list(query.tuples().execute(self._db))
+        if not rows:
+            raise ItemNotFoundError(f"No item of {source_id} with server id {remote_id}")
+        return item_from_row(rows[0])
+
     # playback progress ---------------------------------------------------------------------
 
     @_guarded
