@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from reel_tui.engine.models import (
     SyncResult,
 )
 from reel_tui.engine.secrets import SecretStore
-from reel_tui.engine.sync import SyncQueue
+from reel_tui.engine.sync import LAST_FULL_SYNC_KEY, SyncQueue, SyncScheduler
 from reel_tui.locations import Locations
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class Engine:
         self.repo = repo
         self.secrets = SecretStore(locations.secrets_file)
         self.sync_queue = SyncQueue(self._run_sync)
+        self._scheduler = SyncScheduler(self.sync_queue, config.sync, self._last_syncs)
         self._backends: dict[str, MediaBackend] = {}
         self._backends_lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
@@ -151,12 +153,7 @@ class Engine:
     ) -> list[SyncResult]:
         """Sync one source, or all of them, in the calling thread."""
         ids = [source_id] if source_id else [s.id for s in self.repo.list_sources()]
-        results = []
-        for sid in ids:
-            backend = self.backend(sid)
-            results.append(backend.sync(full=full, progress=progress))
-            self._refresh_source(sid)
-        return results
+        return [self._sync_one(sid, full, progress, None) for sid in ids]
 
     def _run_sync(
         self,
@@ -165,33 +162,63 @@ class Engine:
         progress: Callable[[SyncProgress], None],
         cancel: threading.Event,
     ) -> SyncResult:
-        result = self.backend(source_id).sync(full=full, progress=progress, cancel=cancel)
-        self._refresh_source(source_id)
+        return self._sync_one(source_id, full, progress, cancel)
+
+    def _sync_one(
+        self,
+        source_id: str,
+        full: bool,
+        progress: Callable[[SyncProgress], None] | None,
+        cancel: threading.Event | None,
+    ) -> SyncResult:
+        backend = self.backend(source_id)
+        # With nothing cached before, an incremental sync reads everything: it is a full one.
+        full = full or self.repo.get_source(source_id).last_sync_at is None
+        result = backend.sync(full=full, progress=progress, cancel=cancel)
+        self._synced(source_id, full)
         return result
 
-    def _refresh_source(self, source_id: str) -> None:
-        """Pick up what the backend wrote about its source (last sync time ...)."""
+    def _synced(self, source_id: str, full: bool) -> None:
+        """Record a successful sync and hand the backend its source as the sync left it."""
         try:
             source = self.repo.get_source(source_id)
         except SourceNotFoundError:
-            return
+            return  # removed while it synced
+        now = time.time()
+        if full:
+            self.repo.set_sync_meta(source_id, LAST_FULL_SYNC_KEY, now)
+        source = self.repo.update_source(replace(source, last_sync_at=now))
         with self._backends_lock:
             backend = self._backends.get(source_id)
             if backend is not None:
                 backend.source = source
 
+    def _last_syncs(self) -> dict[str, tuple[float | None, float | None]]:
+        """Each source's last sync and last full sync, for the scheduler."""
+        syncs: dict[str, tuple[float | None, float | None]] = {}
+        for source in self.repo.list_sources():
+            if source.kind is SourceKind.LOCAL:
+                # The watcher and incremental scans keep folders exact: no periodic full scan.
+                syncs[source.id] = (source.last_sync_at, source.last_sync_at)
+            else:
+                last_full = self.repo.get_sync_meta(source.id, LAST_FULL_SYNC_KEY)
+                syncs[source.id] = (source.last_sync_at, last_full)
+        return syncs
+
     def start_background(self) -> None:
-        """Start the sync queue and keep local folders watched (idempotent)."""
+        """Start the sync queue, its schedule and the folder watchers (idempotent)."""
         if self._background:
             return
         self._background = True
         self.sync_queue.start()
         self._restart_watcher()
+        self._scheduler.start()
 
     def stop_background(self) -> None:
         if not self._background:
             return
         self._background = False
+        self._scheduler.stop()
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None

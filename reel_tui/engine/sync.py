@@ -1,4 +1,4 @@
-"""The sync queue: every source's refresh runs here, off the UI thread.
+"""The sync queue and its schedule: every source's refresh runs here, off the UI thread.
 
 Requests carry a priority; a source has at most one task queued or running, so a second request
 for it merges into the first (a full request upgrades an incremental one). Different sources
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from reel_tui.config_schema import SyncSettings
 from reel_tui.engine.errors import ReelError, SyncCancelled
 from reel_tui.engine.models import SyncProgress, SyncResult
 
@@ -265,3 +266,81 @@ class SyncQueue:
             if task.source_id in self._queued:
                 self._set_status(replace(finished, state=SyncState.QUEUED))
             self._lock.notify_all()
+
+
+LAST_FULL_SYNC_KEY = "last_full_sync_at"
+
+
+class SyncScheduler:
+    """Asks the queue for syncs when they are due.
+
+    A source that was never synced, or whose last full sync is older than
+    `full_sync_interval_hours`, gets a full sync; one whose last sync is older than
+    `interval_minutes` an incremental one. At start-up (with `sync_on_start`) every stale
+    source is asked for at once; after that the schedule is checked every `check_every_s`.
+    """
+
+    def __init__(
+        self,
+        queue: SyncQueue,
+        settings: SyncSettings,
+        last_syncs: Callable[[], dict[str, tuple[float | None, float | None]]],
+        *,
+        clock: Callable[[], float] = time.time,
+        check_every_s: float = 60.0,
+    ) -> None:
+        """Args:
+        last_syncs: source id -> (time of its last sync, time of its last full sync).
+        """
+        self._queue = queue
+        self._settings = settings
+        self._last_syncs = last_syncs
+        self._clock = clock
+        self._check_every_s = check_every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def due(self) -> dict[str, bool]:
+        """The sources due for a sync now, each mapped to whether it must be full."""
+        now = self._clock()
+        incremental_s = self._settings.interval_minutes * 60.0
+        full_s = self._settings.full_sync_interval_hours * 3600.0
+        due: dict[str, bool] = {}
+        for source_id, (last, last_full) in self._last_syncs().items():
+            if self._queue.status(source_id).busy:
+                continue
+            if last is None or last_full is None or now - last_full >= full_s:
+                due[source_id] = True
+            elif now - last >= incremental_s:
+                due[source_id] = False
+        return due
+
+    def check(self) -> dict[str, bool]:
+        """Queue every sync that is due (at low priority: the user's requests go first)."""
+        due = self.due()
+        for source_id, full in due.items():
+            self._queue.request(source_id, full=full, priority=-1)
+        return due
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="reel-sync-schedule", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5.0)
+            self._thread = None
+
+    def _loop(self) -> None:
+        if not self._settings.sync_on_start:
+            self._stop.wait(self._check_every_s)
+        while not self._stop.is_set():
+            try:
+                self.check()
+            except ReelError as exc:  # e.g. the cache is locked for a moment: try next time
+                log.warning("sync schedule check failed: %s", exc)
+            self._stop.wait(self._check_every_s)
