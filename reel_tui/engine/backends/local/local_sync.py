@@ -30,7 +30,13 @@ from reel_tui.engine.backends.local.index_codec import (
     nfo_to_mapping,
     parsed_to_mapping,
 )
-from reel_tui.engine.backends.local.naming import ParsedName, parse_many, parse_path
+from reel_tui.engine.backends.local.naming import (
+    PARSER_VERSION,
+    ParsedName,
+    ParseSession,
+    parse_many,
+    parse_path,
+)
 from reel_tui.engine.backends.local.scanner import WalkResult, walk_source
 from reel_tui.engine.cache.repository import IndexedFile, Repository
 from reel_tui.engine.errors import SourceUnavailableError, SyncCancelled
@@ -48,14 +54,14 @@ from reel_tui.engine.models import (
 
 log = logging.getLogger(__name__)
 
-PARSE_CHUNK = 20_000
-"""Names parsed per `parse_many` call: progress and cancel are checked between chunks. Large,
-because each call may start its own guessit process pool (a second or two): smaller chunks
-made a first scan of 20k files a third slower."""
+PARSE_CHUNK = 2_000
+"""Names parsed per `parse_many` call: progress and cancel are checked between chunks. The
+guessit process pool lives in one `ParseSession` for the whole sync, so small chunks cost
+nothing extra."""
 SCAN_META_KEY = "local_scan"
 """Sync metadata: what the last sync indexed (library kind of the parses, NFO setting, library
-name, a fingerprint of the tree, item count). A re-scan finding the same is a no-op; another
-library kind re-parses everything."""
+name, a fingerprint of the tree, item count, the parser's version). A re-scan finding the same
+is a no-op; another library kind or parser version re-parses everything."""
 
 
 def library_id_of(source_id: str) -> str:
@@ -196,7 +202,9 @@ class LocalSync:
         with collector_paused():
             index = self.repo.file_index(self.source.id)
         self._check_source_reachable(walk, index)
-        if not isinstance(stored, dict) or stored.get("parsed_as") != state["parsed_as"]:
+        if not isinstance(stored, dict) or any(
+            stored.get(key) != state[key] for key in ("parsed_as", "parser_version")
+        ):
             full = True
         diff = diff_index(index, walk, full=full)
         if not diff:
@@ -232,6 +240,7 @@ class LocalSync:
         """What the cache must match for a re-scan to be a no-op (compared as a whole)."""
         return {
             "parsed_as": self.source.library_kind.value,
+            "parser_version": PARSER_VERSION,
             "read_nfo": self.read_nfo,
             "library": [self.source.name, self.source.library_kind.value],
             "tree": None if walk.unreadable else tree_fingerprint(walk),
@@ -274,20 +283,23 @@ class LocalSync:
         parsed: dict[str, ParsedName] = {}
         kind = self.source.library_kind
         batch_failed = False
-        for start in range(0, len(paths), PARSE_CHUNK):
-            self._check_cancel()
-            chunk = paths[start : start + PARSE_CHUNK]
-            self._report(start, len(paths), chunk[0])
-            try:
-                parsed.update(zip(chunk, parse_many(chunk, kind), strict=True))
-            except Exception:  # a batch failing must not stop the scan: isolate the bad name
-                if not batch_failed:
-                    log.exception("parsing %d names failed; parsing them one by one", len(chunk))
-                batch_failed = True
-                for path in chunk:
-                    one = self._parse_one(path)
-                    if one is not None:
-                        parsed[path] = one
+        with ParseSession() as session:  # one guessit pool for all the chunks of this sync
+            for start in range(0, len(paths), PARSE_CHUNK):
+                self._check_cancel()
+                chunk = paths[start : start + PARSE_CHUNK]
+                self._report(start, len(paths), chunk[0])
+                try:
+                    parsed.update(zip(chunk, parse_many(chunk, kind, session), strict=True))
+                except Exception:  # a batch failing must not stop the scan: isolate the bad name
+                    if not batch_failed:
+                        log.exception(
+                            "parsing %d names failed; parsing them one by one", len(chunk)
+                        )
+                    batch_failed = True
+                    for path in chunk:
+                        one = self._parse_one(path)
+                        if one is not None:
+                            parsed[path] = one
         self._report(len(paths), len(paths), "")
         return parsed
 

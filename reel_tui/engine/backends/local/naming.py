@@ -17,7 +17,9 @@ How a path is read:
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from collections.abc import Sequence
 
 from reel_tui.engine.backends.local import naming_batch
@@ -25,7 +27,9 @@ from reel_tui.engine.backends.local import naming_rules as rules
 from reel_tui.engine.backends.local.naming_fast import fast_file_name
 from reel_tui.engine.backends.local.naming_folders import (
     FolderContext,
+    episode_of_folder,
     folder_context,
+    looks_reversed,
     prefer_release_folder,
     release_folder_of,
 )
@@ -35,11 +39,14 @@ from reel_tui.engine.backends.local.naming_merge import (
     read_without_file_name,
 )
 from reel_tui.engine.backends.local.naming_result import NameKind, ParsedName
+from reel_tui.engine.backends.local.naming_rules import RawName
 from reel_tui.engine.backends.local.naming_slow import has_reading
 from reel_tui.engine.models import LibraryKind
 
 __all__ = [
+    "PARSER_VERSION",
     "NameKind",
+    "ParseSession",
     "ParsedName",
     "is_sample",
     "is_video_file",
@@ -49,6 +56,12 @@ __all__ = [
     "read_file_name",
     "split_path",
 ]
+
+
+PARSER_VERSION = 2
+"""Bumped whenever a path may parse differently: a sync re-parses every file on a change."""
+
+ParseSession = naming_batch.ParseSession
 
 
 def is_video_file(name: str) -> bool:
@@ -90,6 +103,21 @@ def split_path(rel_path: str) -> tuple[tuple[str, ...], str, str]:
     return tuple(parts[:-1]), file_name, rules.split_extension(file_name)[0]
 
 
+def is_numbered_movie(folders: tuple[str, ...], stem: str) -> bool:
+    """Whether a bare-number folder holds a film of that name (``21/21.mkv``) rather than
+    a season (``Show/21/01 - Title.mkv``): the file name starts with the same number.
+
+    Args:
+        folders: Folder names from the source root to the file's parent.
+        stem: The file's name without extension.
+    """
+    if not folders or not folders[-1].strip().isdigit() or folders[-1].strip()[0] == "0":
+        return False  # "Show/02/02.mkv": a zero-padded number is a season's
+    number = folders[-1].strip()
+    head = re.match(r"\d+", stem.strip())
+    return head is not None and head.group(0) == number and not rules.SEASON_MARKER_RE.search(stem)
+
+
 def type_hint_for(library_kind: LibraryKind, context: FolderContext) -> str | None:
     """The guessit type hint a library kind and the folders give: "movie", "episode" or None."""
     if library_kind is LibraryKind.MOVIES:
@@ -116,15 +144,27 @@ def parse_path(rel_path: str, library_kind: LibraryKind) -> ParsedName:
     early = read_without_file_name(folders, file_name, stem, context)
     if early is not None:
         return early
+    numbered_movie = library_kind is not LibraryKind.SHOWS and is_numbered_movie(folders, stem)
+    if numbered_movie:
+        # "21/21.mkv": a film named by a number, not season 21 of the folder above
+        context = dataclasses.replace(context, season=None, has_season_folder=False)
     hint = type_hint_for(library_kind, context)
     raw = read_file_name(file_name, hint)
+    if numbered_movie and raw.kind != "movie":
+        raw = RawName(kind="movie", title=folders[-1].strip(), year=raw.year)
     release = release_folder_of(folders, stem)
     if release is not None:
-        raw = prefer_release_folder(raw, read_file_name(release, hint))
+        raw = prefer_release_folder(raw, read_file_name(release, hint), looks_reversed(stem))
+    elif folders and raw.season is not None and raw.episode is None:
+        raw = episode_of_folder(raw, read_file_name(folders[-1], hint))
     return merge(folders, file_name, stem, context, library_kind, raw)
 
 
-def parse_many(rel_paths: Sequence[str], library_kind: LibraryKind) -> list[ParsedName]:
+def parse_many(
+    rel_paths: Sequence[str],
+    library_kind: LibraryKind,
+    session: naming_batch.ParseSession | None = None,
+) -> list[ParsedName]:
     """Read many paths at once (a first scan); same results as `parse_path` for each.
 
     Every folder is read once (cached) and most names take the fast path; the names left for
@@ -134,9 +174,13 @@ def parse_many(rel_paths: Sequence[str], library_kind: LibraryKind) -> list[Pars
     Args:
         rel_paths: Paths relative to the source root, '/'-separated.
         library_kind: The library's kind, as for `parse_path`.
+        session: The sync's parse session, whose pool outlives this call; without one, a
+            pool (if any) is started and stopped within this call.
     """
     keys = names_for_guessit(rel_paths, library_kind)
-    if len(keys) >= naming_batch.POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+    if session is not None:
+        session.read(keys)
+    elif len(keys) >= naming_batch.POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
         naming_batch.read_in_pool(keys)
     return [parse_path(rel_path, library_kind) for rel_path in rel_paths]
 

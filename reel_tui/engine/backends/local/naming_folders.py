@@ -272,7 +272,35 @@ def release_folder_of(folders: tuple[str, ...], stem: str) -> str | None:
     return None
 
 
-def prefer_release_folder(file_raw: RawName, folder_raw: RawName) -> RawName:
+def looks_reversed(stem: str) -> bool:
+    """Whether a name is written backwards (``...70E10S.5102.sregnesseM.ehT``), as some
+    obfuscated releases are: reversed, it has a season marker that it lacks forwards.
+
+    Args:
+        stem: The file name without extension.
+    """
+    return not rules.SEASON_MARKER_RE.search(stem) and bool(
+        re.search(r"(?i)(?:^|[ ._-])s\d{1,2}e\d{1,3}(?:[ ._-]|$)", stem[::-1])
+    )
+
+
+def episode_of_folder(file_raw: RawName, folder_raw: RawName) -> RawName:
+    """``Show S03E08/Show S05.mkv``: a file naming only a season, in a folder naming the
+    episode of the same show, is that episode.
+
+    Args:
+        file_raw: The file name's reading (a season, no episode).
+        folder_raw: The parent folder's reading.
+    """
+    same_show = compact_title(file_raw.title) == compact_title(folder_raw.title)
+    if same_show and folder_raw.season is not None and folder_raw.episode is not None:
+        return folder_raw
+    return file_raw
+
+
+def prefer_release_folder(
+    file_raw: RawName, folder_raw: RawName, file_reversed: bool = False
+) -> RawName:
     """The reading to keep when a file sits in a release folder (obfuscated file names).
 
     The file's own reading wins when its title agrees with the folder's; otherwise the
@@ -282,7 +310,10 @@ def prefer_release_folder(file_raw: RawName, folder_raw: RawName) -> RawName:
     Args:
         file_raw: The file name's reading.
         folder_raw: The release folder's reading.
+        file_reversed: The file name is written backwards (its numbers mean nothing).
     """
+    if file_reversed and folder_raw.title:
+        return folder_raw
     file_title, folder_title = compact_title(file_raw.title), compact_title(folder_raw.title)
     if not folder_title or file_title == folder_title or file_title.startswith(folder_title):
         return file_raw

@@ -21,10 +21,11 @@ from reel_tui.engine.backends.local.naming_folders import (
 from reel_tui.engine.backends.local.naming_result import ParsedName
 from reel_tui.engine.backends.local.naming_rules import RawName
 from reel_tui.engine.backends.local.naming_slow import (
-    EPISODE_ONLY_RE,
+    ends_with_episode_marker,
     guess_file_name,
     leading_episode,
 )
+from reel_tui.engine.backends.local.naming_titles import part_as_episode
 from reel_tui.engine.models import LibraryKind
 
 _STARTS_WITH_MARKER_RE = re.compile(
@@ -195,7 +196,18 @@ def _episode(
             title = show.title
     if is_generic_title(title) and show is not None:
         title = show.title
+    elif show is not None and _folder_extends_title(show.title, title, stem):
+        title = show.title  # "[Grp] Show - Arc/[Grp] Show - Arc - 01": guessit stops at "Show"
     year = raw.year
+    if (
+        year is not None
+        and year == season
+        and show is not None
+        and show.year is None
+        and raw.title
+        and norm_title(show.title) == norm_title(title)
+    ):
+        year = None  # "Running Man/Running Man S2017E368": 2017 is the season, not a year
     if year is not None and year == raw.season == context.season:
         year = None  # "Season 2009/Show - S2009E02": 2009 is the season, not the show's year
     if show is not None and norm_title(show.title) == norm_title(title):
@@ -209,7 +221,7 @@ def _episode(
         and episode is not None
         and raw.absolute_episode is None
         and raw.air_date is None
-        and _ends_with_episode_marker(stem)
+        and (ends_with_episode_marker(stem) or part_as_episode(stem) == episode)
     ):
         season = 1  # Kodi: "Show.E03" / "Show ep03" is episode 3 of the first season
     return ParsedName(
@@ -226,10 +238,13 @@ def _episode(
     )
 
 
-def _ends_with_episode_marker(stem: str) -> bool:
-    """``foo.E03`` / ``foo ep01-02``: nothing after the marker (release names go on)."""
-    marker = EPISODE_ONLY_RE.search(stem)
-    return marker is not None and marker.end() == len(stem.rstrip())
+def _folder_extends_title(folder_title: str, title: str, stem: str) -> bool:
+    """Whether the show folder is a longer form of the title that the file name also holds."""
+    folder, short = compact_title(folder_title), compact_title(title)
+    if not short or folder == short or not folder.startswith(short):
+        return False
+    # a release folder ("Show.S01E04.WEBRip") goes on with numbers, an arc's name does not
+    return not any(c.isdigit() for c in folder[len(short) :]) and folder in compact_title(stem)
 
 
 def _movie(

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from reel_tui.engine.backends.local import naming_rules as rules
+from reel_tui.engine.backends.local import naming_titles as titles
 from reel_tui.engine.backends.local.naming_rules import RawName
 
 _STRONG_EPISODE_RE = re.compile(
@@ -146,6 +147,18 @@ def read_with_guessit(file_name: str, type_hint: str | None) -> RawName:
         if dashed is not None and not rules.YEAR_RE.fullmatch(dashed["ep"]):
             kind, episode = "episode", int(dashed["ep"])
             title = rules.clean_spaces(dashed["title"])
+    lead_title = titles.leading_number_title(stem, type_hint)
+    if lead_title is not None and not strong and (kind == "episode" or type_hint == "movie"):
+        kind, title, season, episode, episode_end = "movie", lead_title, None, None, None
+    if season is None and episode is None and air is None and type_hint != "movie":
+        marked = titles.first_marker(stem)
+        if marked is not None:
+            title, season, episode = marked
+            kind, strong = "episode", True
+    if type_hint == "episode" and episode is None and season is None and air is None:
+        episode = titles.part_as_episode(stem)
+    if kind == "movie":
+        title = titles.without_trailing_junk(titles.whole_movie_title(stem, guess, title, year))
     if kind == "movie" and part is None:
         part_match = _PART_RE.search(stem)
         if part_match is not None:
@@ -165,13 +178,13 @@ def read_with_guessit(file_name: str, type_hint: str | None) -> RawName:
             year = None if year in pieces else year
             if season in pieces or episode in pieces or season is None:
                 season = episode = episode_end = None
-    if (
-        season is not None
-        and year == season
-        and _SEASON_YEAR_RE.match(stem.strip())
-        and str(year) not in _SEASON_YEAR_RE.sub(" ", stem)
-    ):
-        year = None  # "Season 2009/2009x03 - Name": the only 2009 is the season number
+    if season is not None and year == season:
+        if not _SEASON_YEAR_RE.search(stem) and ends_with_episode_marker(stem):
+            season = None  # Kodi: "foo.2009.E03" is episode 3 (of season 1) of a 2009 show
+        elif _SEASON_YEAR_RE.match(stem.strip()) and str(year) not in _SEASON_YEAR_RE.sub(
+            " ", stem
+        ):
+            year = None  # "Season 2009/2009x03 - Name": the only 2009 is the season number
     episode_title = _text(guess.get("episode_title"))
     return RawName(
         kind=kind,
@@ -186,6 +199,12 @@ def read_with_guessit(file_name: str, type_hint: str | None) -> RawName:
         part=part,
         strong_episode=strong,
     )
+
+
+def ends_with_episode_marker(stem: str) -> bool:
+    """``foo.E03`` / ``foo ep01-02``: nothing after the marker (release names go on)."""
+    marker = EPISODE_ONLY_RE.search(stem)
+    return marker is not None and marker.end() == len(stem.rstrip())
 
 
 _LEADING_NUMBER_RE = re.compile(
