@@ -69,6 +69,10 @@ class Engine:
 
     def close(self) -> None:
         self.stop_background()
+        with self._backends_lock:
+            backends, self._backends = list(self._backends.values()), {}
+        for backend in backends:
+            backend.close()
         self.repo.close()
 
     # sources -------------------------------------------------------------------------------
@@ -117,11 +121,13 @@ class Engine:
         return BackendContext(self.repo, self.config, self.secrets, self.locations)
 
     def remove_source(self, source_id: str) -> None:
-        """Remove a source with its libraries and items (its files are not touched)."""
-        self.repo.get_source(source_id)
+        """Remove a source with its libraries, items and secrets (its files are not touched)."""
+        backend = self.backend(source_id)
         self.sync_queue.forget(source_id)
         with self._backends_lock:
             self._backends.pop(source_id, None)
+        backend.forget()
+        backend.close()
         self.repo.remove_source(source_id)
         self._sources_changed()
 

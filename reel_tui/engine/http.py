@@ -139,6 +139,28 @@ def _log_request(request: httpx.Request) -> None:
     log.debug("%s %s", request.method, redact(str(request.url)))
 
 
+class RedactingFilter(logging.Filter):
+    """Masks tokens in another library's log records (httpx logs every URL at INFO)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_REDACTED_LOGGERS = ("httpx", "httpcore")
+
+
+def _redact_library_logs() -> None:
+    """Attach the filter to httpx's loggers once (at first client, not at import)."""
+    for name in _REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
 def make_client(
     settings: NetworkSettings,
     *,
@@ -156,6 +178,7 @@ def make_client(
         rate_limit_per_s: at most this many requests a second to each host.
         timeout_s: overrides `settings.timeout_s` (e.g. ~1 s for probing server addresses).
     """
+    _redact_library_logs()
     inner = transport if transport is not None else httpx.HTTPTransport(verify=verify)
     limiter = RateLimiter(rate_limit_per_s) if rate_limit_per_s else None
     return httpx.Client(

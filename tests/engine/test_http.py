@@ -136,6 +136,17 @@ def test_tokens_are_redacted_from_logged_urls(
     assert "X-Plex-Token=***" in caplog.text
 
 
+def test_httpx_own_request_log_is_redacted(
+    server: tuple[str, Script], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, _ = server
+    caplog.set_level(logging.INFO, logger="httpx")
+    with make_client(FAST, base_url=url) as client:
+        client.get("/Items", params={"api_key": "k3y-v4lue"})
+    assert "HTTP Request" in caplog.text
+    assert "k3y-v4lue" not in caplog.text
+
+
 def test_redaction_covers_query_and_auth_header_forms() -> None:
     assert redact("http://h/x?api_key=abc&b=1") == "http://h/x?api_key=***&b=1"
     assert redact('MediaBrowser Client="Reel", Token="t0k"') == (

@@ -135,6 +135,14 @@ class MediaBackend(ABC):
         """Raise SourceUnavailableError or AuthError when the source cannot be used now."""
         return None
 
+    def forget(self) -> None:
+        """Drop what the backend keeps outside the cache (its tokens) as its source goes."""
+        return None
+
+    def close(self) -> None:
+        """Release connections; the backend is not used after this."""
+        return None
+
 
 def backend_class(kind: SourceKind) -> type[MediaBackend]:
     """The backend class for sources of `kind` (SourceError when it is not available)."""
