@@ -115,3 +115,13 @@ def remove(run: RunContext, source_id: str) -> None:
     source = engine.get_source(source_id)
     engine.remove_source(source_id)
     click.echo(f"Removed {source.id} ({source.name})")
+
+
+from reel_tui.commands.sources_plex import add_plex, add_plex_server  # noqa: E402
+
+add.add_command(add_plex)
+add.add_command(add_plex_server)
+
+from reel_tui.commands.sources_jellyfin import add_jellyfin  # noqa: E402
+
+add.add_command(add_jellyfin)

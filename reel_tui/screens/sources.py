@@ -1,8 +1,10 @@
-"""The sources: list them, add a local folder, remove one, sync now with per-source progress."""
+"""The sources: list them, add a local folder or a Jellyfin server, test one, remove one, sync
+now with per-source progress."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,16 +15,26 @@ from textual.widgets import Button, Footer, ListView, Static
 from textual.worker import get_current_worker
 
 from reel_tui.dialogs.add_folder import AddFolderDialog, AddFolderRequest
+from reel_tui.dialogs.add_jellyfin import (
+    AddJellyfinDialog,
+    JellyfinSignInRequest,
+    QuickConnectDialog,
+)
 from reel_tui.dialogs.confirm import ConfirmDialog
-from reel_tui.engine.models import ItemKind, ItemQuery, Source
+from reel_tui.engine.errors import ReelError
+from reel_tui.engine.models import ItemKind, ItemQuery, Source, SourceKind
 from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.screens.base import ReelScreen
 from reel_tui.widgets.source_card import SourceCard, SourceCounts
 from reel_tui.widgets.status_header import StatusHeader
 
+if TYPE_CHECKING:
+    from reel_tui.engine.backends.jellyfin.signin import SignIn
+
 EMPTY_SOURCES_HELP = (
     "No sources yet.\n\n"
     "Press a (or click Add folder) to add a local folder of videos,\n"
+    "j (Add Jellyfin) to add a Jellyfin server,\n"
     "or run `reel demo` in a shell for a sample library."
 )
 
@@ -32,6 +44,8 @@ class SourcesScreen(ReelScreen):
 
     BINDINGS = [
         Binding("a", "add_folder", "Add"),
+        Binding("j", "add_jellyfin", "Add Jellyfin"),
+        Binding("t", "test_selected", "Test"),
         Binding("s", "sync_selected", "Sync"),
         Binding("S", "app.sync_all", "Sync all"),
         Binding("d,delete", "remove_selected", "Remove"),
@@ -51,6 +65,14 @@ class SourcesScreen(ReelScreen):
             super().__init__()
             self.source = source
 
+    class JellyfinSignInFailed(Message):
+        """Signing in to a Jellyfin server failed (wrong password, unreachable ...)."""
+
+        def __init__(self, request: JellyfinSignInRequest, error: str) -> None:
+            super().__init__()
+            self.request = request
+            self.error = error
+
     class SourceRemoved(Message):
         """The engine removed a source."""
 
@@ -67,6 +89,7 @@ class SourcesScreen(ReelScreen):
         yield StatusHeader("Sources")
         with Horizontal(id="sources-actions"):
             yield Button("Add folder", id="add-folder", compact=True)
+            yield Button("Add Jellyfin", id="add-jellyfin", compact=True)
             yield Button("Sync", id="sync-selected", compact=True)
             yield Button("Sync all", id="sync-all", compact=True)
             yield Button("Remove", id="remove-selected", compact=True, variant="error")
@@ -159,6 +182,64 @@ class SourcesScreen(ReelScreen):
         source = self.engine.add_local_source(request.path, name=request.name, kind=request.kind)
         self.post_message(self.SourceAdded(source))
 
+    def action_add_jellyfin(self) -> None:
+        self.app.push_screen(AddJellyfinDialog(), self._jellyfin_request)
+
+    def _jellyfin_request(self, request: JellyfinSignInRequest | None) -> None:
+        if request is None:
+            return
+        if request.quick_connect:
+            self.app.push_screen(QuickConnectDialog(request.url), self._jellyfin_signed_in)
+        else:
+            self._sign_in_jellyfin(request)
+
+    @work(thread=True, group="source-changes", exit_on_error=False)
+    def _sign_in_jellyfin(self, request: JellyfinSignInRequest) -> None:
+        from reel_tui.engine.backends.jellyfin import signin
+
+        engine = self.engine
+        try:
+            signed_in = signin.sign_in_with_password(
+                request.url, request.username, request.password, engine.config.network, engine.repo
+            )
+            source = signin.add_jellyfin_source(engine, signed_in)
+        except ReelError as exc:
+            self.post_message(self.JellyfinSignInFailed(request, str(exc)))
+            return
+        self.post_message(self.SourceAdded(source))
+
+    def on_sources_screen_jellyfin_sign_in_failed(self, message: JellyfinSignInFailed) -> None:
+        # Ask again with what was typed (but the password), rather than losing it.
+        self.notify(message.error, title="Sign-in failed", severity="error", timeout=8)
+        self.app.push_screen(
+            AddJellyfinDialog(message.request.url, message.request.username),
+            self._jellyfin_request,
+        )
+
+    def _jellyfin_signed_in(self, signed_in: SignIn | None) -> None:
+        if signed_in is not None:
+            self._add_signed_in(signed_in)
+
+    @work(thread=True, group="source-changes", exit_on_error=False)
+    def _add_signed_in(self, signed_in: SignIn) -> None:
+        from reel_tui.engine.backends.jellyfin.signin import add_jellyfin_source
+
+        self.post_message(self.SourceAdded(add_jellyfin_source(self.engine, signed_in)))
+
+    def action_test_selected(self) -> None:
+        source = self.selected_source
+        if source is None:
+            return
+        if source.kind is SourceKind.LOCAL:
+            self.notify(f"{source.name} is a folder: Sync reads it.")
+            return
+        self._test_connection(source)
+
+    @work(thread=True, group="source-tests", exit_on_error=False)
+    def _test_connection(self, source: Source) -> None:
+        self.engine.backend(source.id).check_connection()
+        self.app.call_from_thread(self.notify, f"{source.name} answers: connection OK.")
+
     def on_sources_screen_source_added(self, message: SourceAdded) -> None:
         source = message.source
         self.notify(f"Added {source.name}; syncing it now.")
@@ -198,6 +279,10 @@ class SourcesScreen(ReelScreen):
     @on(Button.Pressed, "#add-folder")
     def _add_pressed(self) -> None:
         self.action_add_folder()
+
+    @on(Button.Pressed, "#add-jellyfin")
+    def _add_jellyfin_pressed(self) -> None:
+        self.action_add_jellyfin()
 
     @on(Button.Pressed, "#sync-selected")
     def _sync_pressed(self) -> None:

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from reel_tui.config_schema import Config
 from reel_tui.engine.cache.repository import Repository
-from reel_tui.engine.errors import SourceError
+from reel_tui.engine.errors import ItemNotFoundError, SourceError
 from reel_tui.engine.models import (
     Item,
     Marker,
@@ -40,6 +40,12 @@ _BACKEND_CLASSES = {
     SourceKind.JELLYFIN: "reel_tui.engine.backends.jellyfin.backend:JellyfinBackend",
     SourceKind.PLEX: "reel_tui.engine.backends.plex.backend:PlexBackend",
 }
+
+
+CONTINUE_WATCHING_SHELF = "shelf.continue_watching"
+"""Sync-meta key of the item ids a server lists as in progress, most recent first."""
+NEXT_UP_SHELF = "shelf.next_up"
+"""Sync-meta key of the item ids of the next episode of each show being watched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +140,24 @@ class MediaBackend(ABC):
     def check_connection(self) -> None:
         """Raise SourceUnavailableError or AuthError when the source cannot be used now."""
         return None
+
+    def continue_watching(self) -> list[Item]:
+        """In-progress items as the last sync found them (read from the cache)."""
+        return self._shelf(CONTINUE_WATCHING_SHELF)
+
+    def next_up(self) -> list[Item]:
+        """The next episode of each show being watched, as the last sync found them."""
+        return self._shelf(NEXT_UP_SHELF)
+
+    def _shelf(self, key: str) -> list[Item]:
+        ids = self.repo.get_sync_meta(self.source.id, key) or []
+        found = []
+        for item_id in ids:
+            try:
+                found.append(self.repo.get_item(str(item_id)))
+            except ItemNotFoundError:
+                continue  # removed since: the next sync refreshes the shelf
+        return found
 
     def forget(self) -> None:
         """Drop what the backend keeps outside the cache (its tokens) as its source goes."""

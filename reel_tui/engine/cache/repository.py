@@ -373,6 +373,14 @@ class Repository:
         """
         state.mark_progress_synced(self._db, item_ids, up_to)
 
+    @_guarded
+    def save_server_progress(
+        self, source_id: str, progress: Sequence[Progress], covering: Iterable[str]
+    ) -> None:
+        """Store a server's progress of many items; synced rows of `covering` items not in
+        `progress` are deleted, unsynced rows (queued reports) are kept."""
+        state.save_server_progress(self._db, source_id, progress, covering)
+
     # local file index ----------------------------------------------------------------------
 
     @_guarded

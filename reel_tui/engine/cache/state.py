@@ -115,6 +115,42 @@ def mark_progress_synced(db: CacheDatabase, item_ids: Iterable[str], up_to: floa
             query.execute(db)
 
 
+def save_server_progress(
+    db: CacheDatabase, source_id: str, progress: Sequence[Progress], covering: Iterable[str]
+) -> None:
+    """Store what a server says about many items' progress, in one transaction.
+
+    Rows not yet delivered to the server (synced = 0) are left alone: the user's newer
+    progress wins. Synced rows of `covering` items absent from `progress` are deleted (the
+    server says they are unwatched, at the start).
+    """
+    with db.atomic():
+        conn = db.raw()
+        pending = {
+            row[0]
+            for row in conn.execute(
+                "SELECT item_id FROM progress WHERE source_id = ? AND synced = 0", (source_id,)
+            )
+        }
+        conn.executemany(
+            "INSERT INTO progress (item_id, source_id, position_s, duration_s, watched, "
+            "updated_at, synced) VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT(item_id) DO UPDATE SET "
+            "source_id = excluded.source_id, position_s = excluded.position_s, "
+            "duration_s = excluded.duration_s, watched = excluded.watched, "
+            "updated_at = excluded.updated_at, synced = 1",
+            (
+                (p.item_id, source_id, p.position_s, p.duration_s, p.watched, p.updated_at)
+                for p in progress
+                if p.item_id not in pending
+            ),
+        )
+        kept = {p.item_id for p in progress} | pending
+        conn.executemany(
+            "DELETE FROM progress WHERE item_id = ? AND synced = 1",
+            ((item_id,) for item_id in covering if item_id not in kept),
+        )
+
+
 # local file index -------------------------------------------------------------------------
 
 

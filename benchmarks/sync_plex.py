@@ -1,0 +1,200 @@
+"""How fast a Plex sync is, against the floor of fetching the same pages and python-plexapi.
+
+Starts the fake Plex Media Server (`python -m tests.servers.plex`) with N items as a separate
+process (it pre-renders every item before printing its URL), warms its listings with one
+untimed pass, then measures in the same run:
+
+1. the floor: the same section listings (type 1 / 2, 3, 4, the same page size, includeGuids)
+   fetched and JSON-decoded with httpx alone, nothing stored (the faster of one connection in
+   order and as many threads as our sync uses);
+2. our full sync into a fresh cache (goal: at most 1.3x the floor);
+3. python-plexapi's `section.all()` on the same sections and types (goal: ours at least 5x
+   faster);
+4. an incremental sync with nothing changed (goal: at most 1 s).
+
+Usage: ``python -m benchmarks.sync --backend plex --items 100000`` (or this module).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.report import Figure, print_table
+
+_TYPES = {"movie": (1,), "show": (2, 3, 4)}
+_LIBTYPES = {1: "movie", 2: "show", 3: "season", 4: "episode"}
+
+
+@contextmanager
+def fake_server(items: int) -> Iterator[tuple[str, str]]:
+    """The fake server in its own process, pre-rendered; yields its URL and token."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.plex", "--items", str(items), "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"(http://\S+) token=(\S+)", line)
+        if found is None:
+            raise RuntimeError(f"the fake server did not start: {line!r}")
+        yield found.group(1), found.group(2)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _timed(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+class Floor:
+    """Fetch and decode the sync's pages with bare httpx."""
+
+    def __init__(self, url: str, token: str, page_size: int) -> None:
+        self.page_size = page_size
+        self.http = httpx.Client(
+            base_url=url,
+            timeout=120,
+            headers={"X-Plex-Token": token, "Accept": "application/json"},
+        )
+        sections = self.http.get("/library/sections").json()["MediaContainer"]["Directory"]
+        self.listings: list[tuple[str, int, int]] = []
+        for section in sections:
+            for type_ in _TYPES.get(section["type"], ()):
+                total = self._page(section["key"], type_, 0, 0)["totalSize"]
+                self.listings.append((section["key"], type_, total))
+
+    def _page(self, key: str, type_: int, start: int, size: int) -> Any:
+        params = {
+            "type": type_,
+            "includeGuids": 1,
+            "X-Plex-Container-Start": start,
+            "X-Plex-Container-Size": size,
+        }
+        response = self.http.get(f"/library/sections/{key}/all", params=params)
+        return json.loads(response.content)["MediaContainer"]
+
+    def _starts(self) -> list[tuple[str, int, int]]:
+        return [
+            (key, type_, start)
+            for key, type_, total in self.listings
+            for start in range(0, total, self.page_size)
+        ]
+
+    def sequential(self) -> int:
+        return sum(
+            len(self._page(k, t, s, self.page_size).get("Metadata", []))
+            for k, t, s in self._starts()
+        )
+
+    def threaded(self, threads: int) -> int:
+        with ThreadPoolExecutor(threads) as pool:
+            pages = pool.map(lambda kts: self._page(*kts, self.page_size), self._starts())
+            return sum(len(p.get("Metadata", [])) for p in pages)
+
+
+def plexapi_pass(url: str, token: str) -> int:
+    """python-plexapi's `section.all()` over the same sections and types."""
+    from plexapi.server import PlexServer
+
+    server = PlexServer(url, token, timeout=120)
+    count = 0
+    for section in server.library.sections():
+        for type_ in _TYPES.get(section.type, ()):
+            count += len(section.all(libtype=_LIBTYPES[type_]))
+    return count
+
+
+def measure(items: int = 100_000) -> list[Figure]:
+    from reel_tui.config_schema import Config
+    from reel_tui.engine.backends.plex import library_sync, signin
+    from reel_tui.engine.engine import Engine
+    from reel_tui.locations import resolve
+
+    # No desktop keyring in a benchmark: the token goes to the private file fallback.
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    with fake_server(items) as (url, token), tempfile.TemporaryDirectory() as tmp:
+        floor = Floor(url, token, library_sync.PAGE_SIZE)
+        floor.threaded(library_sync.FETCH_THREADS)  # warm-up: the server's listing caches
+        floor_seq = _timed(floor.sequential)
+        floor_threaded = _timed(lambda: floor.threaded(library_sync.FETCH_THREADS))
+        floor_s = min(floor_seq, floor_threaded)
+
+        engine = Engine.open(Config(), resolve(Path(tmp) / "c.toml", Path(tmp) / "data"))
+        try:
+            source = signin.add_server(engine, url, token).source
+            full_s = _timed(lambda: engine.sync_now(source.id, full=True))
+            count = len(engine.repo.remote_ids(source.id))
+            incremental_s = _timed(lambda: engine.sync_now(source.id))
+        finally:
+            engine.close()
+        plexapi_s = _timed(lambda: plexapi_pass(url, token))
+
+    print(
+        f"floor: {floor_seq:.2f} s in order, {floor_threaded:.2f} s with "
+        f"{library_sync.FETCH_THREADS} threads; {count} items synced",
+        file=sys.stderr,
+    )
+    return [
+        Figure(
+            f"plex full sync of {items} items (s)",
+            full_s,
+            floor_s,
+            "s",
+            "<= 1.3x floor",
+            full_s <= 1.3 * floor_s,
+            "httpx fetch + decode only",
+        ),
+        Figure(
+            "plex full sync vs python-plexapi (s)",
+            full_s,
+            plexapi_s,
+            "s",
+            "<= 0.2x plexapi",
+            full_s * 5 <= plexapi_s,
+            "python-plexapi section.all()",
+        ),
+        Figure(
+            "plex incremental, nothing changed (s)",
+            incremental_s,
+            1.0,
+            "s",
+            "<= 1 s",
+            incremental_s <= 1.0,
+        ),
+    ]
+
+
+run = measure
+"""The name the benchmark brief uses."""
+
+
+def measure_default() -> list[Figure]:
+    return measure(100_000)
+
+
+def main() -> int:
+    figures = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    print_table(figures, title="Plex sync")
+    return 0 if all(f.met for f in figures) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,230 @@
+"""Jellyfin's BaseItemDto and UserItemDataDto -> engine.models values.
+
+Our ids are derived from the source id and the server's item id, so a re-sync updates the same
+rows and two servers never collide. Only what the library screens use is kept; image tags are
+kept without any token (the image URL is built at draw time with the token in a header).
+Required members (Id, Type, Name, the Items list) missing from a reply raise
+MalformedResponseError; unknown members are ignored, as Jellyfin's own clients do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reel_tui.engine.backends.jellyfin.client import TICKS_PER_SECOND
+from reel_tui.engine.errors import MalformedResponseError
+from reel_tui.engine.models import ExternalIds, Item, ItemKind, Library, LibraryKind, Progress
+
+ITEM_TYPES = "Movie,Series,Season,Episode"
+ITEM_FIELDS = "ProviderIds,Overview,DateCreated,Genres,OriginalTitle"
+"""The optional BaseItemDto fields a sync asks for (fewer fields, faster pages)."""
+
+_KINDS = {
+    "Movie": ItemKind.MOVIE,
+    "Series": ItemKind.SHOW,
+    "Season": ItemKind.SEASON,
+    "Episode": ItemKind.EPISODE,
+}
+_LIBRARY_KINDS = {
+    "movies": LibraryKind.MOVIES,
+    "tvshows": LibraryKind.SHOWS,
+    "mixed": LibraryKind.MIXED,
+    "homevideos": LibraryKind.MIXED,
+    None: LibraryKind.MIXED,
+}
+"""View collection types holding videos we can list (music, books, playlists ... are not)."""
+
+
+def item_id_of(source_id: str, remote_id: str) -> str:
+    """Our id of a server item (ids compared without dashes, lower case)."""
+    return f"{source_id}:{remote_id.replace('-', '').lower()}"
+
+
+def library_id_of(source_id: str, view_id: str) -> str:
+    return f"{source_id}:lib:{view_id.replace('-', '').lower()}"
+
+
+def items_of(page: Any, what: str) -> list[dict[str, Any]]:
+    """The Items list of a QueryResult page."""
+    items = page.get("Items") if isinstance(page, dict) else None
+    if not isinstance(items, list):
+        raise MalformedResponseError(f"{what} sent a page of items without its Items list")
+    return items
+
+
+def total_of(page: dict[str, Any], what: str) -> int:
+    total = page.get("TotalRecordCount")
+    if not isinstance(total, int):
+        raise MalformedResponseError(f"{what} sent a page of items without TotalRecordCount")
+    return total
+
+
+def _required(dto: Any, name: str, what: str) -> str:
+    value = dto.get(name) if isinstance(dto, dict) else None
+    if not isinstance(value, str) or not value:
+        shown = dto.get("Id", "?") if isinstance(dto, dict) else "?"
+        raise MalformedResponseError(f"{what} sent an item ({shown}) without its {name}")
+    return value
+
+
+def libraries_of(source_id: str, views: Iterable[dict[str, Any]], what: str) -> list[Library]:
+    """The views that hold movies or shows, as libraries."""
+    found = []
+    for view in views:
+        view_id = _required(view, "Id", what)
+        collection = view.get("CollectionType")
+        kind = _LIBRARY_KINDS.get(collection if isinstance(collection, str) else None)
+        if kind is None:
+            continue
+        found.append(
+            Library(
+                id=library_id_of(source_id, view_id),
+                source_id=source_id,
+                name=str(view.get("Name") or view_id),
+                kind=kind,
+                remote_id=view_id.replace("-", "").lower(),
+            )
+        )
+    return found
+
+
+def parse_date(value: Any) -> float | None:
+    """Seconds since the epoch of Jellyfin's ISO dates (seven fractional digits, Z)."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.rstrip("Z")
+    if "." in text:
+        # Python reads at most six fractional digits.
+        head, _, fraction = text.partition(".")
+        text = f"{head}.{fraction[:6]}"
+    try:
+        return datetime.fromisoformat(text + "+00:00").timestamp()
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _images(dto: dict[str, Any]) -> dict[str, str]:
+    images: dict[str, str] = {}
+    tags = dto.get("ImageTags")
+    if isinstance(tags, dict):
+        images.update({str(k): str(v) for k, v in tags.items() if isinstance(v, str)})
+    backdrops = dto.get("BackdropImageTags")
+    if isinstance(backdrops, list) and backdrops and isinstance(backdrops[0], str):
+        images["Backdrop"] = backdrops[0]
+    return images
+
+
+def _details(dto: dict[str, Any]) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    images = _images(dto)
+    if images:
+        details["image_tags"] = images
+    series_tag = dto.get("SeriesPrimaryImageTag")
+    if isinstance(series_tag, str):
+        details["series_image_tag"] = series_tag
+    genres = dto.get("Genres")
+    if isinstance(genres, list) and genres:
+        details["genres"] = [str(g) for g in genres]
+    rating = dto.get("CommunityRating")
+    if isinstance(rating, int | float):
+        details["rating"] = rating
+    official = dto.get("OfficialRating")
+    if isinstance(official, str):
+        details["official_rating"] = official
+    return details
+
+
+def _external_ids(dto: dict[str, Any]) -> ExternalIds:
+    ids = dto.get("ProviderIds")
+    if not isinstance(ids, dict) or not ids:
+        return ExternalIds()
+    lowered = {str(k).lower(): v for k, v in ids.items() if isinstance(v, str) and v}
+    return ExternalIds(tmdb=lowered.get("tmdb"), imdb=lowered.get("imdb"), tvdb=lowered.get("tvdb"))
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """One DTO as an item, with the server's user data for it (None: nothing to keep)."""
+
+    item: Item
+    progress: Progress | None
+
+
+def convert_item(dto: Any, source_id: str, library_id: str, what: str) -> Converted | None:
+    """An item (and its user data) from a BaseItemDto; None for kinds we do not list."""
+    kind = _KINDS.get(_required(dto, "Type", what))
+    if kind is None:
+        return None
+    remote_id = _required(dto, "Id", what).replace("-", "").lower()
+    title = _required(dto, "Name", what)
+    item_id = f"{source_id}:{remote_id}"
+    ticks = dto.get("RunTimeTicks")
+    duration = ticks / TICKS_PER_SECOND if isinstance(ticks, int | float) and ticks > 0 else None
+    parent_id: str | None = None
+    season = episode = episode_end = None
+    show_title: str | None = None
+    if kind is ItemKind.SEASON or kind is ItemKind.EPISODE:
+        show_title = dto.get("SeriesName") if isinstance(dto.get("SeriesName"), str) else None
+        series = dto.get("SeriesId")
+        parent_remote = dto.get("SeasonId") if kind is ItemKind.EPISODE else None
+        parent_remote = parent_remote or series
+        if isinstance(parent_remote, str) and parent_remote:
+            parent_id = item_id_of(source_id, parent_remote)
+        if kind is ItemKind.SEASON:
+            season = _int(dto.get("IndexNumber"))
+        else:
+            season = _int(dto.get("ParentIndexNumber"))
+            episode = _int(dto.get("IndexNumber"))
+            episode_end = _int(dto.get("IndexNumberEnd"))
+    premiere = dto.get("PremiereDate")
+    original = dto.get("OriginalTitle")
+    overview = dto.get("Overview")
+    item = Item(
+        id=item_id,
+        source_id=source_id,
+        library_id=library_id,
+        kind=kind,
+        title=title,
+        year=_int(dto.get("ProductionYear")),
+        show_title=show_title,
+        season=season,
+        episode=episode,
+        episode_end=episode_end,
+        parent_id=parent_id,
+        duration_s=duration,
+        overview=overview if isinstance(overview, str) else None,
+        original_title=original if isinstance(original, str) and original != title else None,
+        air_date=premiere[:10] if isinstance(premiere, str) and len(premiere) >= 10 else None,
+        added_at=parse_date(dto.get("DateCreated")) or 0.0,
+        remote_id=remote_id,
+        external_ids=_external_ids(dto),
+        details=_details(dto),
+    )
+    return Converted(item, progress_of(item_id, dto.get("UserData"), duration))
+
+
+def progress_of(item_id: str, user_data: Any, duration_s: float | None) -> Progress | None:
+    """The server's watched state and position of an item (None when it has neither)."""
+    if not isinstance(user_data, dict):
+        return None
+    played = user_data.get("Played") is True
+    ticks = user_data.get("PlaybackPositionTicks")
+    position = ticks / TICKS_PER_SECOND if isinstance(ticks, int | float) and ticks > 0 else 0.0
+    if not played and position <= 0:
+        return None
+    changed = parse_date(user_data.get("LastPlayedDate")) or 0.0
+    return Progress(
+        item_id=item_id,
+        position_s=position,
+        duration_s=duration_s,
+        watched=played,
+        updated_at=changed,
+        synced=True,
+    )

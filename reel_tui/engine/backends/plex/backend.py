@@ -1,0 +1,352 @@
+"""`PlexBackend`: one Plex Media Server as a source.
+
+The source keeps, in `Source.settings` (never a token): the server's machine identifier, the
+plex.tv account it came from (if any), every address plex.tv listed for it, and the address
+in use with its latency and the time it was tested. Its access token is in the secret store
+under `server_token_key(source_id)`.
+
+The first request of a run picks the address (`address.choose_address`: the last good one
+first); a server that answers at none of its addresses is looked up again on plex.tv, in
+case it moved. A request that finds the address gone drops it, so the next one picks again.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from reel_tui.config_schema import NetworkSettings
+from reel_tui.engine.backends.base import (
+    BackendContext,
+    Capability,
+    MediaBackend,
+    PlaybackEvent,
+    ProgressCallback,
+)
+from reel_tui.engine.backends.plex.address import ChosenAddress, choose_address
+from reel_tui.engine.backends.plex.client import (
+    PlexClient,
+    client_identifier,
+    container,
+    decode,
+    plex_headers,
+)
+from reel_tui.engine.backends.plex.library_sync import PlexLibrarySync
+from reel_tui.engine.backends.plex.mapping import markers_from_metadata
+from reel_tui.engine.backends.plex.plextv import Connection, PlexTv
+from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.errors import (
+    AuthError,
+    BackendError,
+    ItemNotFoundError,
+    SourceUnavailableError,
+)
+from reel_tui.engine.models import Item, Marker, Progress, Source, SourceKind, Stream, SyncResult
+from reel_tui.engine.secrets import SecretStore
+
+_TIMELINE_STATES = {
+    PlaybackEvent.PAUSE: "paused",
+    PlaybackEvent.STOP: "stopped",
+}
+
+
+def server_token_key(source_id: str) -> str:
+    """Secret-store key of a server source's access token."""
+    return f"plex:server:{source_id}"
+
+
+def account_token_key(account_id: str) -> str:
+    """Secret-store key of a plex.tv account token."""
+    return f"plex:account:{account_id}"
+
+
+def connections_of(source: Source) -> list[Connection]:
+    """The addresses recorded for a source (its location when none are)."""
+    listed = [
+        Connection(uri=str(c["uri"]), local=bool(c.get("local")), relay=bool(c.get("relay")))
+        for c in source.settings.get("connections") or []
+        if isinstance(c, dict) and c.get("uri")
+    ]
+    return listed or [Connection(uri=source.location)]
+
+
+def connection_settings(connections: list[Connection]) -> list[dict[str, Any]]:
+    return [{"uri": c.uri, "local": c.local, "relay": c.relay} for c in connections]
+
+
+def address_settings(chosen: ChosenAddress) -> dict[str, Any]:
+    """What `Source.settings` keeps about the address in use."""
+    return {
+        "address": chosen.uri,
+        "address_kind": chosen.kind,
+        "latency_ms": chosen.latency_ms,
+        "tested_at": chosen.tested_at,
+    }
+
+
+class PlexBackend(MediaBackend):
+    """A Plex Media Server (owned or shared) reached through its best address."""
+
+    kind = SourceKind.PLEX
+    capabilities = (
+        Capability.REMOTE | Capability.PROGRESS_SYNC | Capability.TRANSCODE | Capability.MARKERS
+    )
+
+    def __init__(
+        self,
+        source: Source,
+        repo: Repository,
+        *,
+        network: NetworkSettings,
+        secrets: SecretStore,
+        client_id: str,
+    ) -> None:
+        super().__init__(source, repo)
+        self.network = network
+        self.secrets = secrets
+        self.client_id = client_id
+        self._client: PlexClient | None = None
+        self._lock = threading.Lock()
+        self._scrobbled: set[str] = set()
+
+    @classmethod
+    def create(cls, source: Source, context: BackendContext) -> PlexBackend:
+        return cls(
+            source,
+            context.repo,
+            network=context.config.network,
+            secrets=context.secrets,
+            client_id=client_identifier(context.repo),
+        )
+
+    @property
+    def what(self) -> str:
+        return f"Plex server {self.source.name}"
+
+    def _token(self) -> str:
+        token = self.secrets.get(server_token_key(self.source.id))
+        if not token:
+            raise AuthError(f"{self.what}: no access token is stored: sign in again")
+        return token
+
+    # the address ---------------------------------------------------------------------------
+
+    def client(self) -> PlexClient:
+        """A client on the server's current address (chosen on first use)."""
+        with self._lock:
+            if self._client is None:
+                chosen = self._choose()
+                self._client = PlexClient(
+                    self.network,
+                    chosen.uri,
+                    client_id=self.client_id,
+                    token=self._token(),
+                    what=self.what,
+                )
+            return self._client
+
+    def forget_address(self) -> None:
+        """Pick the address again on the next request (the one in use stopped answering)."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    def _choose(self) -> ChosenAddress:
+        settings = self.source.settings
+        machine_id = settings.get("machine_id")
+        try:
+            chosen = choose_address(
+                self.network,
+                connections_of(self.source),
+                client_id=self.client_id,
+                machine_id=machine_id,
+                last_good=settings.get("address"),
+                server_name=self.what,
+            )
+            connections = None
+        except SourceUnavailableError:
+            connections = self._rediscover()
+            if connections is None:
+                raise
+            chosen = choose_address(
+                self.network,
+                connections,
+                client_id=self.client_id,
+                machine_id=machine_id,
+                server_name=self.what,
+            )
+        self._remember(chosen, connections)
+        return chosen
+
+    def _rediscover(self) -> list[Connection] | None:
+        """The server's addresses as plex.tv lists them now (None without an account)."""
+        account_id = self.source.settings.get("account_id")
+        token = self.secrets.get(account_token_key(str(account_id))) if account_id else None
+        if not token:
+            return None
+        machine_id = self.source.settings.get("machine_id")
+        for server in PlexTv(self.network, self.client_id).resources(token):
+            if server.machine_id == machine_id:
+                if server.access_token != self.secrets.get(server_token_key(self.source.id)):
+                    self.secrets.set(server_token_key(self.source.id), server.access_token)
+                return list(server.connections)
+        raise SourceUnavailableError(f"{self.what} is no longer shared with your Plex account")
+
+    def _remember(self, chosen: ChosenAddress, connections: list[Connection] | None) -> None:
+        settings = dict(self.source.settings) | address_settings(chosen)
+        if connections is not None:
+            settings["connections"] = connection_settings(connections)
+        source = replace(self.source, location=chosen.uri, settings=settings)
+        self.source = self.repo.update_source(source)
+
+    def chosen_address(self) -> ChosenAddress | None:
+        """The address in use and how it answered when tested (None before the first test)."""
+        settings = self.source.settings
+        if not settings.get("address"):
+            return None
+        return ChosenAddress(
+            uri=str(settings["address"]),
+            kind=str(settings.get("address_kind") or "remote"),
+            latency_ms=float(settings.get("latency_ms") or 0.0),
+            tested_at=float(settings.get("tested_at") or 0.0),
+        )
+
+    def _call(self, method: str, path: str, params: dict[str, str | int]) -> Any:
+        client = self.client()
+        try:
+            return client.request(method, path, params=params)
+        except SourceUnavailableError:
+            self.forget_address()
+            raise
+
+    # MediaBackend --------------------------------------------------------------------------
+
+    def check_connection(self) -> None:
+        """Pick an address and check our token there."""
+        self._call("GET", "/library/sections", {"X-Plex-Container-Size": 0})
+
+    def sync(
+        self,
+        *,
+        full: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> SyncResult:
+        """Bring the cache up to date (see `library_sync`); the cache is untouched on error."""
+        client = self.client()
+        run = PlexLibrarySync(client, self.source, self.repo, progress=progress, cancel=cancel)
+        try:
+            return run.run(full=full)
+        except SourceUnavailableError:
+            self.forget_address()
+            raise
+
+    def stream_for(self, item: Item) -> Stream:
+        """Direct play of the item's part, or the server's transcode when it refuses that.
+
+        The token goes in `Stream.headers`, never in the URL.
+        """
+        part_keys = item.details.get("part_keys") or []
+        rating_key = item.remote_id
+        if not part_keys or rating_key is None:
+            raise ItemNotFoundError(f"{item.title} has no media to play")
+        client = self.client()
+        url = f"{client.base_url}{part_keys[0]}"
+        if not self._direct_play_allowed(rating_key):
+            url = self._transcode_url(client.base_url, rating_key)
+        headers = plex_headers(self.client_id) | {"X-Plex-Token": self._token()}
+        return Stream(
+            url=url,
+            title=item.title,
+            item_id=item.id,
+            headers=headers,
+            duration_s=item.duration_s,
+        )
+
+    def _decision_params(self, rating_key: str) -> dict[str, str | int]:
+        return {
+            "path": f"/library/metadata/{rating_key}",
+            "protocol": "http",
+            "mediaIndex": 0,
+            "partIndex": 0,
+            "directPlay": 1,
+            "directStream": 1,
+            "hasMDE": 1,
+        }
+
+    def _direct_play_allowed(self, rating_key: str) -> bool:
+        """Ask the universal transcoder's decision (older servers without it: direct play)."""
+        try:
+            response = self._call(
+                "GET", "/video/:/transcode/universal/decision", self._decision_params(rating_key)
+            )
+        except BackendError:
+            return True
+        found = container(decode(response, self.what), response, self.what)
+        code = found.get("directPlayDecisionCode")
+        return code is None or str(code) == "1000"
+
+    def _transcode_url(self, base_url: str, rating_key: str) -> str:
+        params = self._decision_params(rating_key) | {
+            "directPlay": 0,
+            "session": uuid.uuid4().hex,
+        }
+        return f"{base_url}/video/:/transcode/universal/start.mkv?{urlencode(params)}"
+
+    def report_progress(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
+        """Send a `/:/timeline` report (time and duration in milliseconds); scrobble once the
+        session reports the item watched."""
+        if item.remote_id is None:
+            return
+        params: dict[str, str | int] = {
+            "ratingKey": item.remote_id,
+            "key": f"/library/metadata/{item.remote_id}",
+            "state": _TIMELINE_STATES.get(event, "playing"),
+            "time": int(progress.position_s * 1000),
+            "identifier": "com.plexapp.plugins.library",
+        }
+        duration = progress.duration_s or item.duration_s
+        if duration:
+            params["duration"] = int(duration * 1000)
+        self._call("GET", "/:/timeline", params)
+        # Past the watched threshold the session reports (0 s, watched): scrobble once, not on
+        # every tick that follows.
+        if progress.watched and progress.position_s == 0.0:
+            if item.id not in self._scrobbled:
+                self.set_watched(item, True)
+                self._scrobbled.add(item.id)
+        elif not progress.watched:
+            self._scrobbled.discard(item.id)
+
+    def set_watched(self, item: Item, watched: bool) -> None:
+        """Scrobble (watched) or unscrobble the item on the server."""
+        if item.remote_id is None:
+            return
+        path = "/:/scrobble" if watched else "/:/unscrobble"
+        params: dict[str, str | int] = {
+            "key": item.remote_id,
+            "identifier": "com.plexapp.plugins.library",
+        }
+        self._call("GET", path, params)
+
+    def markers(self, item: Item) -> tuple[Marker, ...]:
+        """Intro and credits markers of the item, read from the server."""
+        if item.remote_id is None:
+            return ()
+        response = self._call("GET", f"/library/metadata/{item.remote_id}", {"includeMarkers": 1})
+        found = container(decode(response, self.what), response, self.what)
+        for meta in found.get("Metadata") or []:
+            if isinstance(meta, dict):
+                return markers_from_metadata(meta)
+        return ()
+
+    def close(self) -> None:
+        self.forget_address()
+
+    def forget(self) -> None:
+        """The server's access token goes with its source (the account token stays)."""
+        self.secrets.delete(server_token_key(self.source.id))

@@ -1,0 +1,368 @@
+"""Syncing one Plex server's libraries into the cache.
+
+A full sync lists each section by type (movies: 1; shows, seasons and episodes: 2, 3, 4), so
+a library of any size costs a few paged requests per section and never one per show. Pages
+are fetched side by side; everything is read and checked before anything is written, and the
+write is one transaction: a sync that fails or is cancelled half way leaves the cache as it
+was.
+
+An incremental sync asks each listing for what changed since the last sync
+(`updatedAt>>=`), plus what was watched since (`lastViewedAt>>=`: Plex does not bump
+`updatedAt` when the watch state changes). Deletions (and additions dated in the past) show
+up as a listing whose total no longer matches what the cache holds; only such listings are
+swept for their keys. Every `SWEEP_INTERVAL_S` an incremental sync reads everything instead.
+An unwatched mark (unscrobble) changes no date: it shows up at that full read.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reel_tui.engine.backends.base import CONTINUE_WATCHING_SHELF, NEXT_UP_SHELF
+from reel_tui.engine.backends.plex.client import PlexClient
+from reel_tui.engine.backends.plex.mapping import (
+    TYPE_NUMBERS,
+    item_from_metadata,
+    library_id,
+    progress_from_metadata,
+)
+from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.errors import MalformedResponseError, SyncCancelled
+from reel_tui.engine.models import (
+    Item,
+    ItemKind,
+    ItemQuery,
+    Library,
+    LibraryKind,
+    Progress,
+    Source,
+    SyncProgress,
+    SyncResult,
+)
+
+PAGE_SIZE = 2000
+FETCH_THREADS = 4
+UPDATED_KEY = "plex_updated_at"
+"""Sync meta: the newest `updatedAt` seen (the incremental sync's watermark)."""
+VIEWED_KEY = "plex_viewed_at"
+"""Sync meta: the newest `lastViewedAt` seen."""
+SECTIONS_KEY = "plex_sections"
+SWEPT_KEY = "plex_swept_at"
+"""Sync meta: when every key was last compared with the server (a full read)."""
+SWEEP_INTERVAL_S = 6 * 3600.0
+"""An incremental sync older than this since the last full read becomes a full one: it
+catches what totals cannot (an item added with an old date while another was deleted)."""
+CONTINUE_WATCHING_KEY = CONTINUE_WATCHING_SHELF
+"""Sync meta: item ids of the server's Continue Watching, most recent first."""
+ON_DECK_KEY = NEXT_UP_SHELF
+"""Sync meta: item ids of the server's On Deck."""
+
+_SECTION_KINDS = {"movie": LibraryKind.MOVIES, "show": LibraryKind.SHOWS}
+_LISTED_KINDS = {
+    LibraryKind.MOVIES: (ItemKind.MOVIE,),
+    LibraryKind.SHOWS: (ItemKind.SHOW, ItemKind.SEASON, ItemKind.EPISODE),
+}
+_PLAYABLE = (ItemKind.MOVIE, ItemKind.EPISODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One section listing by type: what one paged `/all?type=N` request reads."""
+
+    library: Library
+    kind: ItemKind
+
+    @property
+    def path(self) -> str:
+        return f"/library/sections/{self.library.remote_id}/all"
+
+
+@dataclass
+class Fetched:
+    """What a set of listings returned."""
+
+    items: list[Item] = field(default_factory=list)
+    progress: list[Progress] = field(default_factory=list)
+    totals: dict[Listing, int] = field(default_factory=dict)
+    newest_update: int = 0
+    newest_view: int = 0
+
+    def add(self, other: Fetched) -> None:
+        self.items += other.items
+        self.progress += other.progress
+        self.totals.update(other.totals)
+        self.newest_update = max(self.newest_update, other.newest_update)
+        self.newest_view = max(self.newest_view, other.newest_view)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+class PlexLibrarySync:
+    """One sync run of one Plex server source."""
+
+    def __init__(
+        self,
+        client: PlexClient,
+        source: Source,
+        repo: Repository,
+        *,
+        progress: Callable[[SyncProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.client = client
+        self.source = source
+        self.repo = repo
+        self._progress = progress
+        self._cancel = cancel or threading.Event()
+        self._done = 0
+        self._total = 0
+        self._count_lock = threading.Lock()
+
+    def run(self, *, full: bool) -> SyncResult:
+        started = time.perf_counter()
+        libraries = self.libraries()
+        known = self.repo.get_sync_meta(self.source.id, SECTIONS_KEY)
+        sections = sorted(lib.remote_id or "" for lib in libraries)
+        if not full and known != sections:
+            full = True  # a section came or went: read everything once
+        swept_at = self.repo.get_sync_meta(self.source.id, SWEPT_KEY) or 0.0
+        if not full and time.time() - float(swept_at) > SWEEP_INTERVAL_S:
+            full = True
+        listings = [Listing(lib, kind) for lib in libraries for kind in _LISTED_KINDS[lib.kind]]
+        run = self._full if full else self._incremental
+        result = run(libraries, listings)
+        self._report(self._total, self._total, "done")
+        return SyncResult(
+            source_id=self.source.id,
+            items_total=result[0],
+            added=result[1],
+            updated=result[2],
+            removed=result[3],
+            elapsed_s=time.perf_counter() - started,
+        )
+
+    # reading -------------------------------------------------------------------------------
+
+    def libraries(self) -> list[Library]:
+        """The server's movie and show sections (other kinds are not listed)."""
+        found = self.client.get_container("/library/sections")
+        libraries = []
+        for section in found.get("Directory") or []:
+            if not isinstance(section, dict):
+                continue
+            kind = _SECTION_KINDS.get(section.get("type"))  # type: ignore[arg-type]
+            key = section.get("key")
+            if kind is None or key is None:
+                continue
+            libraries.append(
+                Library(
+                    id=library_id(self.source.id, str(key)),
+                    source_id=self.source.id,
+                    name=str(section.get("title") or key),
+                    kind=kind,
+                    remote_id=str(key),
+                )
+            )
+        return libraries
+
+    def _check_cancel(self) -> None:
+        if self._cancel.is_set():
+            raise SyncCancelled(f"sync of {self.source.name} cancelled; nothing was changed")
+
+    def _report(self, done: int, total: int | None, current: str) -> None:
+        if self._progress is not None:
+            self._progress(SyncProgress(self.source.id, done, total, current))
+
+    def _page(
+        self, listing: Listing, start: int, size: int, filters: dict[str, str | int]
+    ) -> tuple[Fetched, int]:
+        """One page of a listing, mapped; returns it with the listing's total size."""
+        self._check_cancel()
+        params: dict[str, str | int] = {
+            "type": TYPE_NUMBERS[listing.kind],
+            "includeGuids": 1,
+            "X-Plex-Container-Start": start,
+            "X-Plex-Container-Size": size,
+        }
+        params.update(filters)
+        found = self.client.get_container(listing.path, params)
+        metadata = found.get("Metadata") or []
+        if not isinstance(metadata, list):
+            raise MalformedResponseError(f"{self.client.what} sent a listing we cannot read")
+        page = Fetched()
+        source_id, lib_id = self.source.id, listing.library.id
+        for meta in metadata:
+            if not isinstance(meta, dict):
+                continue
+            item = item_from_metadata(meta, source_id, lib_id)
+            if item is None or item.kind is not listing.kind:
+                continue
+            page.items.append(item)
+            page.newest_update = max(page.newest_update, int(item.updated_at))
+            if item.kind in _PLAYABLE:
+                state = progress_from_metadata(meta, item)
+                if state is not None:
+                    page.progress.append(state)
+                    page.newest_view = max(page.newest_view, int(state.updated_at))
+        total = _int(found.get("totalSize", found.get("size")))
+        if size:
+            with self._count_lock:
+                self._done += len(metadata)
+                done, overall = self._done, self._total
+            self._report(done, overall or None, listing.library.name)
+        return page, total
+
+    def fetch(
+        self,
+        listings: Iterable[Listing],
+        filters: dict[Listing, dict[str, str | int]],
+    ) -> Fetched:
+        """Every page of `listings` (first pages at once, then the rest side by side)."""
+        fetched = Fetched()
+        with concurrent.futures.ThreadPoolExecutor(
+            FETCH_THREADS, thread_name_prefix="reel-plex-sync"
+        ) as pool:
+            pending: dict[concurrent.futures.Future[tuple[Fetched, int]], tuple[Listing, int]] = {
+                pool.submit(self._page, listing, 0, PAGE_SIZE, filters.get(listing, {})): (
+                    listing,
+                    0,
+                )
+                for listing in listings
+            }
+            try:
+                while pending:
+                    finished, _ = concurrent.futures.wait(
+                        pending, return_when=concurrent.futures.FIRST_COMPLETED
+                    )
+                    for future in finished:
+                        listing, start = pending.pop(future)
+                        page, total = future.result()
+                        fetched.add(page)
+                        if start:
+                            continue
+                        fetched.totals[listing] = total
+                        with self._count_lock:
+                            self._total += total
+                        for offset in range(PAGE_SIZE, total, PAGE_SIZE):
+                            job = pool.submit(
+                                self._page, listing, offset, PAGE_SIZE, filters.get(listing, {})
+                            )
+                            pending[job] = (listing, offset)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
+        return fetched
+
+    def totals(self, listings: Iterable[Listing]) -> dict[Listing, int]:
+        """How many items each listing holds on the server now (no items are sent)."""
+        with concurrent.futures.ThreadPoolExecutor(FETCH_THREADS) as pool:
+            jobs = {listing: pool.submit(self._page, listing, 0, 0, {}) for listing in listings}
+            return {listing: job.result()[1] for listing, job in jobs.items()}
+
+    def _hub_ids(self, path: str) -> list[str]:
+        found = self.client.get_container(path, {"X-Plex-Container-Size": 50})
+        return [
+            f"{self.source.id}:{meta['ratingKey']}"
+            for meta in found.get("Metadata") or []
+            if isinstance(meta, dict) and meta.get("ratingKey") is not None
+        ]
+
+    def _shelves(self) -> dict[str, list[str]]:
+        return {
+            CONTINUE_WATCHING_KEY: self._hub_ids("/hubs/continueWatching/items"),
+            ON_DECK_KEY: self._hub_ids("/library/onDeck"),
+        }
+
+    # writing -------------------------------------------------------------------------------
+
+    def _write_meta(self, fetched: Fetched, shelves: dict[str, list[str]], sections: Any) -> None:
+        source_id = self.source.id
+        previous_update = _int(self.repo.get_sync_meta(source_id, UPDATED_KEY))
+        previous_view = _int(self.repo.get_sync_meta(source_id, VIEWED_KEY))
+        self.repo.set_sync_meta(source_id, UPDATED_KEY, max(previous_update, fetched.newest_update))
+        self.repo.set_sync_meta(source_id, VIEWED_KEY, max(previous_view, fetched.newest_view))
+        self.repo.set_sync_meta(source_id, SECTIONS_KEY, sections)
+        for key, ids in shelves.items():
+            self.repo.set_sync_meta(source_id, key, ids)
+
+    def _full(self, libraries: list[Library], listings: list[Listing]) -> tuple[int, int, int, int]:
+        fetched = self.fetch(listings, {})
+        shelves = self._shelves()
+        self._check_cancel()
+        playable = [i.id for i in fetched.items if i.kind in _PLAYABLE]
+        # Everything was read before this point: one transaction makes it the cache's state.
+        with self.repo.transaction():
+            self.repo.upsert_libraries(libraries)
+            changes = self.repo.replace_items(self.source.id, fetched.items)
+            self.repo.save_server_progress(self.source.id, fetched.progress, playable)
+            self._write_meta(fetched, shelves, sorted(lib.remote_id or "" for lib in libraries))
+            self.repo.set_sync_meta(self.source.id, SWEPT_KEY, time.time())
+        return len(fetched.items), changes.added, changes.updated, changes.removed
+
+    def _incremental(
+        self, libraries: list[Library], listings: list[Listing]
+    ) -> tuple[int, int, int, int]:
+        source_id = self.source.id
+        # One second back: an item changed in the same second as the watermark is re-read.
+        since_update = max(0, _int(self.repo.get_sync_meta(source_id, UPDATED_KEY)) - 1)
+        since_view = max(0, _int(self.repo.get_sync_meta(source_id, VIEWED_KEY)) - 1)
+        changed = self.fetch(listings, {ls: {"updatedAt>>": since_update} for ls in listings})
+        watched_listings = [ls for ls in listings if ls.kind in _PLAYABLE]
+        viewed = self.fetch(
+            watched_listings, {ls: {"lastViewedAt>>": since_view} for ls in watched_listings}
+        )
+        server_totals = self.totals(listings)
+        shelves = self._shelves()
+        self._check_cancel()
+
+        by_id = {item.id: item for item in changed.items + viewed.items}
+        known = self.repo.remote_ids(source_id)
+        known_ids = set(known.values())
+        gone: list[str] = []
+        for listing, total in server_totals.items():
+            query = ItemQuery(library_id=listing.library.id, kinds=(listing.kind,))
+            new = sum(
+                1
+                for item in by_id.values()
+                if item.id not in known_ids
+                and item.library_id == listing.library.id
+                and item.kind is listing.kind
+            )
+            if self.repo.count_items(query) + new != total:
+                gone += self._sweep(listing, by_id)
+        fetched = Fetched(items=list(by_id.values()))
+        fetched.add(Fetched(progress=changed.progress + viewed.progress))
+        fetched.newest_update = max(changed.newest_update, viewed.newest_update)
+        fetched.newest_view = max(changed.newest_view, viewed.newest_view)
+        covering = [i.id for i in fetched.items if i.kind in _PLAYABLE]
+        progress = list({p.item_id: p for p in fetched.progress}.values())
+        with self.repo.transaction():
+            self.repo.upsert_libraries(libraries)
+            changes = self.repo.upsert_items(fetched.items)
+            removed = self.repo.delete_items(gone) if gone else 0
+            self.repo.save_server_progress(source_id, progress, covering)
+            self._write_meta(fetched, shelves, sorted(lib.remote_id or "" for lib in libraries))
+        total = self.repo.count_items(ItemQuery(source_id=source_id))
+        return total, changes.added, changes.updated, removed
+
+    def _sweep(self, listing: Listing, seen: dict[str, Item]) -> list[str]:
+        """Ids of cached items of `listing` that the server no longer has."""
+        current = self.fetch([listing], {})
+        on_server = {item.id for item in current.items}
+        for item in current.items:
+            seen.setdefault(item.id, item)
+        cached = self.repo.list_items(
+            ItemQuery(library_id=listing.library.id, kinds=(listing.kind,))
+        )
+        return [item.id for item in cached if item.id not in on_server]

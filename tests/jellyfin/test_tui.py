@@ -1,0 +1,182 @@
+"""Adding a Jellyfin server from the Sources screen: password, Quick Connect, test, sync."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from reel_tui.dialogs.add_jellyfin import AddJellyfinDialog, QuickConnectDialog
+from reel_tui.engine.engine import Engine
+from reel_tui.engine.models import ItemQuery, Source, SourceKind
+from reel_tui.engine.sync import SyncState
+from reel_tui.screens.details import DetailsScreen
+from reel_tui.screens.home import HomeScreen, ShelfEntry, shelf_label
+from reel_tui.screens.sources import SourcesScreen
+from reel_tui.widgets.source_card import SourceCard
+from tests.servers.jellyfin import FakeJellyfinServer
+from tests.tui.conftest import make_app, settle
+
+
+async def _wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], limit_s: float = 10
+) -> None:
+    """Let the app run until `condition` holds (shows up within `limit_s`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def test_add_a_jellyfin_server_with_a_password_and_sync_it(
+    engine: Engine, jellyfin_server: FakeJellyfinServer
+) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AddJellyfinDialog)
+        await pilot.press("enter")  # nothing typed: refused, the dialog stays
+        assert app.screen is dialog
+        assert "address" in str(dialog.query_one("#jellyfin-error", Static).render())
+
+        dialog.query_one("#jellyfin-url", Input).value = jellyfin_server.url
+        dialog.query_one("#jellyfin-username", Input).value = "alice"
+        dialog.query_one("#jellyfin-password", Input).value = "wonderland"
+        await pilot.click("#sign-in")
+        await settle(pilot)
+
+        assert isinstance(app.screen, SourcesScreen)
+        [source] = engine.list_sources()
+        assert source.kind is SourceKind.JELLYFIN
+        # Adding it queued a sync; the card shows the items once it completes.
+        await _wait_until(
+            pilot,
+            lambda: (
+                (s := app.sync_statuses.get(source.id)) is not None
+                and s.state is SyncState.COMPLETED
+            ),
+        )
+        await settle(pilot)
+        assert engine.count_items(ItemQuery(source_id=source.id)) > 0
+        [card] = app.screen.query(SourceCard)
+        assert card.source.id == source.id
+
+        await pilot.press("t")  # test connection
+        await settle(pilot)
+        assert any("connection OK" in str(n.message) for n in app._notifications)
+
+
+async def test_a_wrong_password_is_shown_and_nothing_is_added(
+    engine: Engine, jellyfin_server: FakeJellyfinServer
+) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#jellyfin-url", Input).value = jellyfin_server.url
+        dialog.query_one("#jellyfin-username", Input).value = "alice"
+        dialog.query_one("#jellyfin-password", Input).value = "wrong"
+        await pilot.click("#sign-in")
+        await settle(pilot)
+        assert engine.list_sources() == []
+        assert any("user name or password" in str(n.message) for n in app._notifications)
+        # The dialog comes back with the address and user name, ready for another try.
+        again = app.screen
+        assert isinstance(again, AddJellyfinDialog)
+        assert again.query_one("#jellyfin-url", Input).value == jellyfin_server.url
+        assert again.query_one("#jellyfin-username", Input).value == "alice"
+        again.query_one("#jellyfin-password", Input).value = "wonderland"
+        await pilot.click("#sign-in")
+        await settle(pilot)
+        assert len(engine.list_sources()) == 1
+
+
+async def test_quick_connect_shows_the_code_and_adds_the_server_once_approved(
+    engine: Engine, jellyfin_server: FakeJellyfinServer
+) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        app.screen.query_one("#jellyfin-url", Input).value = jellyfin_server.url
+        await pilot.click("#quick-connect")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, QuickConnectDialog)
+        dialog.poll_interval_s = 0.05
+        await _wait_until(pilot, lambda: dialog.code is not None)
+        code = dialog.code
+        assert code and code in str(dialog.query_one("#quick-connect-code", Static).render())
+
+        assert jellyfin_server.approve_quick_connect(code)
+        await _wait_until(pilot, lambda: bool(engine.list_sources()))
+        await settle(pilot)
+        assert isinstance(app.screen, SourcesScreen)
+
+
+async def test_quick_connect_can_be_cancelled_with_escape(
+    engine: Engine, jellyfin_server: FakeJellyfinServer
+) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        app.screen.query_one("#jellyfin-url", Input).value = jellyfin_server.url
+        await pilot.click("#quick-connect")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, QuickConnectDialog)
+        await _wait_until(pilot, lambda: dialog.code is not None)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcesScreen)
+        assert engine.list_sources() == []
+
+
+async def test_home_shows_continue_watching_and_next_up_from_the_cache(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    series = jellyfin_server.item_ids("Series")[0]
+    first, second = jellyfin_server.store.episodes_of(series)[:2]
+    jellyfin_server.set_played(first.id)
+    jellyfin_server.set_played(second.id, False)
+    engine.sync_now(synced.id)
+    jellyfin_server.set_offline(True)  # the screen never asks the server
+
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.push_screen(HomeScreen())
+        await settle(pilot)
+        screen = app.screen
+        resume = [
+            e.item.remote_id for e in screen.query_one("#shelf-continue-watching").query(ShelfEntry)
+        ]
+        next_up = [e.item for e in screen.query_one("#shelf-next-up").query(ShelfEntry)]
+        assert resume == [r.id for r in jellyfin_server.store.resume(None, frozenset())][:50]
+        assert resume
+        assert second.id in [i.remote_id for i in next_up]
+        label = shelf_label(next(i for i in next_up if i.remote_id == second.id))
+        assert second.series_name in label and "S" in label
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailsScreen)
