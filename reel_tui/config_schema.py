@@ -23,6 +23,19 @@ class MetadataSettings:
     providers: tuple[str, ...] = ("tmdb", "tvdb", "omdb")
     match_threshold: float = 0.8
     language: str = "en-US"
+    tmdb_api_key: str = ""
+    """TMDB v3 API key or v4 read access token; empty: the secret "metadata:tmdb", else off."""
+    tvdb_api_key: str = ""
+    """TheTVDB v4 project API key; empty: the secret "metadata:tvdb", else TheTVDB is off."""
+    omdb_api_key: str = ""
+    """OMDb API key; empty: the secret "metadata:omdb", else OMDb is off."""
+    tmdb_url: str = "https://api.themoviedb.org/3"
+    tvdb_url: str = "https://api4.thetvdb.com/v4"
+    omdb_url: str = "https://www.omdbapi.com"
+    cache_days: float = 14.0
+    """How long provider answers are kept before they are asked for again."""
+    image_cache_mb: int = 512
+    """Size cap of the poster and artwork cache; least recently used images go first."""
 
 
 @dataclass(frozen=True, slots=True)
