@@ -22,7 +22,9 @@ from reel_tui import __version__
 from reel_tui.commands.context import RunContext, open_tui, pass_run
 from reel_tui.commands.demo import demo
 from reel_tui.commands.doctor import doctor
+from reel_tui.commands.downloads import download, downloads
 from reel_tui.commands.library import ls, show
+from reel_tui.commands.match import match
 from reel_tui.commands.sources import sources
 from reel_tui.commands.sync import sync
 from reel_tui.engine.errors import ConfigError, ReelError
@@ -104,6 +106,9 @@ cli.add_command(ls)
 cli.add_command(show)
 cli.add_command(demo)
 cli.add_command(doctor)
+cli.add_command(download)
+cli.add_command(downloads)
+cli.add_command(match)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

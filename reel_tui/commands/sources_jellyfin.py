@@ -74,15 +74,16 @@ def _quick_connect(run: RunContext, url: str) -> SignIn:
 
     engine = run.engine
     pending = signin.quick_connect_start(url, engine.config.network, engine.repo)
-    # On stderr, so `--json` output stays one document.
-    click.echo(
-        f"Quick Connect code: {pending.code}\n"
-        f"Enter it in a signed-in Jellyfin app (Settings > Quick Connect) on "
-        f"{pending.server.name}. Waiting... (Ctrl-C cancels)",
-        err=True,
-    )
     cancel = threading.Event()
     try:
+        # On stderr, so `--json` output stays one document. Inside the try: Ctrl-C may come
+        # the moment the code is shown.
+        click.echo(
+            f"Quick Connect code: {pending.code}\n"
+            f"Enter it in a signed-in Jellyfin app (Settings > Quick Connect) on "
+            f"{pending.server.name}. Waiting... (Ctrl-C cancels)",
+            err=True,
+        )
         return signin.quick_connect_wait(pending, engine.config.network, engine.repo, cancel=cancel)
     except KeyboardInterrupt:
         cancel.set()

@@ -37,6 +37,7 @@ from reel_tui.locations import Locations
 
 if TYPE_CHECKING:
     from reel_tui.engine.backends.local.watcher import FolderWatcher
+    from reel_tui.engine.downloads import DownloadManager
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class Engine:
         self._backends: dict[str, MediaBackend] = {}
         self._backends_lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
+        self._downloads: DownloadManager | None = None
         self._background = False
 
     @classmethod
@@ -67,8 +69,19 @@ class Engine:
         locations.ensure()
         return cls(config, locations, Repository.open(locations.cache_db))
 
+    @property
+    def downloads(self) -> DownloadManager:
+        """The offline download queue (made on first use: most commands never need it)."""
+        if self._downloads is None:
+            from reel_tui.engine.downloads import DownloadManager
+
+            self._downloads = DownloadManager.for_engine(self)
+        return self._downloads
+
     def close(self) -> None:
         self.stop_background()
+        if self._downloads is not None:
+            self._downloads.close()
         with self._backends_lock:
             backends, self._backends = list(self._backends.values()), {}
         for backend in backends:
@@ -144,9 +157,17 @@ class Engine:
         return backend_class(source.kind).create(source, self.backend_context)
 
     def stream_for(self, item_id: str) -> Stream:
-        """What a player needs to play the item (from its source's backend)."""
+        """What a player needs to play the item: its downloaded copy when there is one (online
+        or not), else its source's stream."""
         item = self.repo.get_item(item_id)
-        return self.backend(item.source_id).stream_for(item)
+        backend = self.backend(item.source_id)
+        downloaded = item.offline and backend.kind is not SourceKind.LOCAL
+        local = self.downloads.local_copy(item_id) if downloaded else None
+        if local is not None:
+            return Stream(
+                url=str(local), title=item.title, item_id=item.id, duration_s=item.duration_s
+            )
+        return backend.stream_for(item)
 
     # sync ----------------------------------------------------------------------------------
 
@@ -219,12 +240,15 @@ class Engine:
         self.sync_queue.start()
         self._restart_watcher()
         self._scheduler.start()
+        self.downloads.start()
 
     def stop_background(self) -> None:
         if not self._background:
             return
         self._background = False
         self._scheduler.stop()
+        if self._downloads is not None:
+            self._downloads.stop()
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None

@@ -120,6 +120,15 @@ class MediaBackend(ABC):
     def stream_for(self, item: Item) -> Stream:
         """What a player needs to play `item` (raises ItemNotFoundError if it has no media)."""
 
+    def download_stream(self, item: Item, quality: str) -> Stream:
+        """A stream of `item` transcoded to `quality` for an offline copy.
+
+        Backends with Capability.TRANSCODE override this; the rest offer the original only.
+        """
+        raise SourceError(
+            f"{self.source.name} cannot transcode downloads: download in original quality"
+        )
+
     def report_progress(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
         """Tell the source where playback of `item` stands.
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee
 
-from reel_tui.engine.cache.db import ItemRow, ProgressRow, SourceRow
+from reel_tui.engine.cache.db import DownloadRow, ItemRow, ProgressRow, SourceRow
 from reel_tui.engine.cache.rows import ITEM_READ_COLUMNS, ITEM_WRITE_COLUMNS, item_row
 from reel_tui.engine.cache.search import fts_match_expression
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, SortKey
@@ -164,7 +164,8 @@ def _watched_expr() -> Any:
 
 
 def item_select() -> Any:
-    """Items with their progress and their source's kind, in item_from_row's column order."""
+    """Items with their progress, their source's kind and whether a finished download exists,
+    in item_from_row's column order."""
     columns = [getattr(ItemRow, name) for name in ITEM_READ_COLUMNS]
     return (
         ItemRow.select(
@@ -172,6 +173,11 @@ def item_select() -> Any:
             _watched_expr(),
             peewee.fn.COALESCE(ProgressRow.position_s, 0),
             SourceRow.kind,
+            peewee.fn.EXISTS(
+                DownloadRow.select(peewee.SQL("1")).where(
+                    (DownloadRow.item_id == ItemRow.id) & (DownloadRow.state == "completed")
+                )
+            ),
         )
         .join_from(
             ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)

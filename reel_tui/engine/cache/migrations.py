@@ -185,7 +185,17 @@ _V2_TITLE_SEARCH: tuple[str, ...] = (
     SELECT pk, title, original_title, show_title FROM items""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_TABLES, _V2_TITLE_SEARCH)
+# Step 3: what the download manager needs to resume safely. `quality` is what was asked for
+# (a resumed transcode must ask for the same one); `validator` is the ETag or Last-Modified of
+# the first answer, sent as If-Range so a file changed on the server restarts instead of
+# being spliced; `completed_at` dates a finished copy for the storage cap's eviction.
+_V3_DOWNLOADS: tuple[str, ...] = (
+    "ALTER TABLE downloads ADD COLUMN quality TEXT NOT NULL DEFAULT 'original'",
+    "ALTER TABLE downloads ADD COLUMN validator TEXT",
+    "ALTER TABLE downloads ADD COLUMN completed_at REAL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_TABLES, _V2_TITLE_SEARCH, _V3_DOWNLOADS)
 """MIGRATIONS[n] takes a file from version n to version n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -127,7 +127,7 @@ def item_row(item: Item, *, now: float) -> tuple[Any, ...]:
 
 
 def item_from_row(row: Sequence[Any]) -> Item:
-    """An Item from ITEM_READ_COLUMNS + (watched, position_s, source kind)."""
+    """An Item from ITEM_READ_COLUMNS + (watched, position_s, source kind, downloaded)."""
     (
         item_id,
         source_id,
@@ -157,6 +157,7 @@ def item_from_row(row: Sequence[Any]) -> Item:
         watched,
         position_s,
         source_kind,
+        downloaded,
     ) = row
     external_ids = (
         ExternalIds(tmdb=tmdb_id, imdb=imdb_id, tvdb=tvdb_id)
@@ -188,7 +189,7 @@ def item_from_row(row: Sequence[Any]) -> Item:
         details=json.loads(details) if details and details != "{}" else {},
         watched=bool(watched),
         position_s=float(position_s or 0.0),
-        offline=source_kind == SourceKind.LOCAL.value,
+        offline=source_kind == SourceKind.LOCAL.value or bool(downloaded),
     )
 
 

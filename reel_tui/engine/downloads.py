@@ -1,0 +1,442 @@
+"""Offline downloads: a persistent, prioritised queue run by a few worker threads.
+
+The queue lives in the cache (`cache/downloads.py`), so it survives a quit, a crash or a
+SIGKILL: rows left `downloading` go back to the queue at the next start and resume from the
+bytes already on disk (`downloads_transfer.py`). A file is written as `<name>.part` and
+renamed into place, fsynced, before its row says `completed`.
+
+Status changes go to subscribers as `DownloadStatus` values, **called on the download worker
+threads** (and, for enqueue/pause/resume/cancel/move, on the thread that called them): UI code
+must hand them to its own thread (`post_message`, `call_from_thread`).
+
+The manager works from `Stream` values (URL + headers) and does not care which backend made
+them; `stream_resolver(item, quality)` is asked for one each time a transfer starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from reel_tui.config_schema import NetworkSettings, OfflineSettings
+from reel_tui.engine.cache.downloads import DownloadRecord, DownloadState, DownloadStore
+from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.downloads_errors import DownloadError, DownloadPaused, StorageCapError
+from reel_tui.engine.downloads_job import DownloadJob, engine_stream_resolver, episodes_after
+from reel_tui.engine.downloads_names import inside, item_label
+from reel_tui.engine.downloads_status import (
+    DownloadStatus,
+    Quality,
+    SpeedMeter,
+    StreamResolver,
+)
+from reel_tui.engine.downloads_storage import StorageCap, bytes_on_disk
+from reel_tui.engine.downloads_transfer import Transfer, held_by_another_process
+from reel_tui.engine.errors import ReelError
+from reel_tui.engine.http import make_client
+from reel_tui.engine.models import Item, ItemKind, SourceKind
+
+if TYPE_CHECKING:
+    from reel_tui.engine.engine import Engine
+
+__all__ = ["DownloadManager", "DownloadRecord", "DownloadState", "DownloadStatus", "Quality"]
+
+log = logging.getLogger(__name__)
+
+_PUBLISH_INTERVAL_S = 0.1
+_SAVE_INTERVAL_S = 1.0
+_IDLE_POLL_S = 2.0
+"""Workers also look at the table this often: another process (`reel download`) may queue."""
+
+
+class DownloadManager:
+    """The download queue and its worker threads (see the module docstring)."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        folder: Path,
+        settings: OfflineSettings,
+        network: NetworkSettings,
+        stream_resolver: StreamResolver,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        max_bytes_per_s: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Args:
+        folder: the downloads folder (created if missing).
+        stream_resolver: (item, quality) -> Stream; see `StreamResolver`.
+        transport: what sends the requests (tests may put a fault injector here).
+        max_bytes_per_s: a bandwidth limit for each transfer (None: no limit).
+        """
+        self.repo = repo
+        self.folder = folder
+        self.settings = settings
+        self.store = DownloadStore(repo._db, repo.path)  # the cache's own connection pool
+        self._client = make_client(network, transport=transport, timeout_s=network.timeout_s)
+        self._transfer = Transfer(
+            self._client, retries=network.retries, sleep=sleep, max_bytes_per_s=max_bytes_per_s
+        )
+        self.cap = StorageCap(self.store, settings, self._delete_files_and_row)
+        self._job = DownloadJob(repo, self.store, folder, stream_resolver, self._transfer, self.cap)
+        self._lock = threading.Condition()
+        self._running: dict[int, threading.Event] = {}
+        self._cancelled: set[int] = set()
+        self._meters: dict[int, SpeedMeter] = {}
+        self._subscribers: list[Callable[[DownloadStatus], None]] = []
+        self._threads: list[threading.Thread] = []
+        self._stopping = False
+
+    @classmethod
+    def for_engine(cls, engine: Engine, **options: object) -> DownloadManager:
+        """The manager of an engine's cache, folder and settings, streams from its backends."""
+
+        return cls(
+            engine.repo,
+            engine.locations.downloads_dir,
+            engine.config.offline,
+            engine.config.network,
+            engine_stream_resolver(engine),
+            **options,  # type: ignore[arg-type]
+        )
+
+    # lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start `max_concurrent_downloads` workers; interrupted downloads resume (idempotent)."""
+        with self._lock:
+            if self._threads:
+                return
+            self._stopping = False
+            self.store.requeue_interrupted()
+            for number in range(max(1, self.settings.max_concurrent_downloads)):
+                thread = threading.Thread(
+                    target=self._work, name=f"reel-download-{number}", daemon=True
+                )
+                self._threads.append(thread)
+                thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Pause running transfers and join the workers.
+
+        Transfers stopped this way go back to the queue (not to `paused`): the next start
+        resumes them.
+        """
+        with self._lock:
+            self._stopping = True
+            for event in self._running.values():
+                event.set()
+            self._lock.notify_all()
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(timeout)
+
+    def close(self) -> None:
+        self.stop()
+        self._client.close()
+
+    # requests ------------------------------------------------------------------------------
+
+    def enqueue(
+        self, item_id: str, *, priority: int = 0, quality: str = Quality.ORIGINAL
+    ) -> DownloadRecord:
+        """Queue an item (or re-queue a paused/failed one); returns its row.
+
+        Raises DownloadError for an item that is not a playable server item, and
+        StorageCapError when its known size does not fit under the cap.
+        """
+        item = self.repo.get_item(item_id)
+        if not item.playable:
+            raise DownloadError(f"{item.title} is a {item.kind.value}: download its episodes")
+        if self.repo.get_source(item.source_id).kind is SourceKind.LOCAL:
+            raise DownloadError(f"{item.title} is a local file: it plays without a server")
+        Quality(quality)  # ValueError for an unknown quality
+        existing = self.store.for_item(item_id)
+        size = sum(f.size for f in item.files[:1])
+        if size and (existing is None or existing.state is not DownloadState.COMPLETED):
+            self.cap.make_room(existing.id if existing else None, size, item_label(item))
+        record = self.store.add(item_id, item.source_id, priority=priority, quality=quality)
+        self._publish(record)
+        with self._lock:
+            self._lock.notify_all()
+        return record
+
+    def pause(self, download_id: int) -> DownloadRecord:
+        """Stop a download, keeping its partial file (resume continues from it)."""
+        with self._lock:
+            event = self._running.get(download_id)
+            if event is not None:
+                event.set()
+                return self.store.get(download_id)
+        record = self.store.get(download_id)
+        self._refuse_if_elsewhere(record, "pause")
+        if record.state is not DownloadState.COMPLETED:
+            record = self.store.update(download_id, state=DownloadState.PAUSED)
+            self._publish(record)
+        return record
+
+    def _refuse_if_elsewhere(self, record: DownloadRecord, action: str) -> None:
+        """A download another process is running can only be stopped there.
+
+        A `downloading` row nobody holds is left over from a process that died: it is fair
+        game.
+        """
+        if record.state is DownloadState.DOWNLOADING and held_by_another_process(record.part_path):
+            raise DownloadError(
+                f"download {record.id} is running in another Reel TUI process: {action} it there"
+            )
+
+    def resume(self, download_id: int) -> DownloadRecord:
+        """Put a paused or failed download back in the queue."""
+        record = self.store.get(download_id)
+        if record.state in (DownloadState.PAUSED, DownloadState.FAILED):
+            record = self.store.update(download_id, state=DownloadState.QUEUED, error=None)
+            self._publish(record)
+            with self._lock:
+                self._lock.notify_all()
+        return record
+
+    def cancel(self, download_id: int) -> None:
+        """Drop a download from the queue with its partial file (or its finished file)."""
+        with self._lock:
+            event = self._running.get(download_id)
+            if event is not None:
+                self._cancelled.add(download_id)
+                event.set()
+                return
+        record = self.store.get(download_id)
+        self._refuse_if_elsewhere(record, "cancel")
+        self._delete_files_and_row(record)
+
+    remove = cancel
+    """Removing an offline copy and cancelling a queued download are the same act."""
+
+    def move(self, download_id: int, offset: int) -> None:
+        """Move a download `offset` places up (negative) or down the unfinished queue."""
+        order = [r for r in self.store.rows() if r.state is not DownloadState.COMPLETED]
+        ids = [r.id for r in order]
+        index = ids.index(download_id)
+        new_index = max(0, min(len(ids) - 1, index + offset))
+        ids.insert(new_index, ids.pop(index))
+        with self.repo.transaction():
+            for position, each in enumerate(ids):
+                self.store.update(each, priority=len(ids) - position)
+        for record in self.store.rows():
+            self._publish(record)
+
+    def on_watched(self, item: Item) -> list[DownloadRecord]:
+        """Playback finished `item`: queue the next `auto_download_next` episodes.
+
+        For the playback session to call when an item becomes watched. Returns the rows
+        queued (none when the setting is 0 or the item is not an episode).
+        """
+        count = self.settings.auto_download_next
+        if count <= 0 or item.kind is not ItemKind.EPISODE:
+            return []
+        queued = []
+        for episode in episodes_after(self.repo, item)[:count]:
+            existing = self.store.for_item(episode.id)
+            if existing is not None and existing.state is DownloadState.COMPLETED:
+                continue
+            try:
+                queued.append(self.enqueue(episode.id))
+            except StorageCapError as error:
+                log.warning("not downloading the next episode: %s", error)
+                break
+        return queued
+
+    # observation ---------------------------------------------------------------------------
+
+    def statuses(self) -> list[DownloadStatus]:
+        """Every download in queue order, with live speed and time left."""
+        return [self._status(r) for r in self.store.rows()]
+
+    def get(self, download_id: int) -> DownloadStatus:
+        return self._status(self.store.get(download_id))
+
+    def for_item(self, item_id: str) -> DownloadRecord | None:
+        return self.store.for_item(item_id)
+
+    def local_copy(self, item_id: str) -> Path | None:
+        """The finished offline copy of an item, if one exists on disk (for playback)."""
+        record = self.store.for_item(item_id)
+        if record is None or record.state is not DownloadState.COMPLETED or not record.path:
+            return None
+        path = Path(record.path)
+        try:
+            inside(self.folder, path.name)
+        except ValueError:
+            return None
+        return path if path.parent == self.folder.resolve() and path.is_file() else None
+
+    def subscribe(self, callback: Callable[[DownloadStatus], None]) -> Callable[[], None]:
+        """Call `callback` with every change (on the changing thread); returns the unsubscribe."""
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until nothing is queued or running; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._running and not self.store.rows([DownloadState.QUEUED]):
+                    return True
+                self._lock.wait(0.05)
+        return False
+
+    # running -------------------------------------------------------------------------------
+
+    def run(self, download_id: int, stop: threading.Event | None = None) -> DownloadRecord:
+        """Run one download to its end in the calling thread; returns its final row.
+
+        `stop` (set from another thread) pauses it. Raises nothing for a failure: the row's
+        state is `failed` and its `error` says why.
+        """
+        stop = stop or threading.Event()
+        with self._lock:
+            if download_id in self._running:
+                raise DownloadError(f"download {download_id} is already running")
+            self._running[download_id] = stop
+        return self._run_registered(download_id, stop)
+
+    def _run_registered(self, download_id: int, stop: threading.Event) -> DownloadRecord:
+        """`run`, for a download already in `_running` with `stop` as its event."""
+        try:
+            record = self.store.get(download_id)
+            if record.state is DownloadState.COMPLETED:
+                return record
+            if record.state is DownloadState.QUEUED:
+                claimed = self.store.claim(download_id)
+                if claimed is None:  # another process's worker took it meanwhile
+                    raise DownloadError(f"download {download_id} is already running elsewhere")
+                record = claimed
+            elif record.state is not DownloadState.DOWNLOADING:
+                record = self.store.update(download_id, state=DownloadState.DOWNLOADING)
+            self._publish(record)
+            return self._finish(download_id, self._attempt(record, stop))
+        finally:
+            with self._lock:
+                self._running.pop(download_id, None)
+                self._meters.pop(download_id, None)
+                self._lock.notify_all()
+
+    def _attempt(self, record: DownloadRecord, stop: threading.Event) -> ReelError | None:
+        meter = SpeedMeter()
+        with self._lock:
+            self._meters[record.id] = meter
+        last = {"save": 0.0, "publish": 0.0}
+
+        def on_progress(done: int) -> None:
+            meter.add(done)
+            now = time.monotonic()
+            if now - last["publish"] < _PUBLISH_INTERVAL_S:
+                return
+            last["publish"] = now
+            current = self.store.get(record.id)
+            if now - last["save"] >= _SAVE_INTERVAL_S:
+                last["save"] = now
+                current = self.store.update(record.id, done_bytes=done)
+            self._publish(current, done=done)
+
+        return self._job.attempt(record, stop, on_progress)
+
+    def _finish(self, download_id: int, error: ReelError | None) -> DownloadRecord:
+        with self._lock:
+            cancelled = download_id in self._cancelled
+            self._cancelled.discard(download_id)
+            stopping = self._stopping
+        record = self.store.get(download_id)
+        if cancelled:
+            self._delete_files_and_row(record)
+            return record
+        if error is None:
+            record = self.store.get(download_id)
+        elif isinstance(error, DownloadPaused):
+            state = DownloadState.QUEUED if stopping else DownloadState.PAUSED
+            record = self.store.update(download_id, state=state, done_bytes=bytes_on_disk(record))
+        else:
+            log.warning("download %s failed: %s", download_id, error)
+            record = self.store.update(
+                download_id,
+                state=DownloadState.FAILED,
+                error=str(error),
+                done_bytes=bytes_on_disk(record),
+            )
+        self._publish(record)
+        return record
+
+    def _delete_files_and_row(self, record: DownloadRecord) -> None:
+        for path in (Path(record.path) if record.path else None, record.part_path):
+            if path is not None and path.parent == self.folder.resolve():
+                path.unlink(missing_ok=True)
+        self.store.delete(record.id)
+        self._publish(record, removed=True)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                claimed = None
+                while not self._stopping:
+                    claimed = self._claim_next()
+                    if claimed is not None:
+                        break
+                    self._lock.wait(_IDLE_POLL_S)
+                if claimed is None:
+                    return
+                stop = threading.Event()
+                self._running[claimed.id] = stop
+            try:
+                self._run_registered(claimed.id, stop)
+            except ReelError as error:  # the cache went away under us: log, keep working
+                log.warning("download %s could not run: %s", claimed.id, error)
+
+    def _claim_next(self) -> DownloadRecord | None:
+        """The first queued row nobody runs, marked downloading; the caller holds the lock."""
+        for record in self.store.rows([DownloadState.QUEUED]):
+            if record.id not in self._running:
+                claimed = self.store.claim(record.id)
+                if claimed is not None:
+                    return claimed
+        return None
+
+    # publishing ----------------------------------------------------------------------------
+
+    def _status(self, record: DownloadRecord, done: int | None = None) -> DownloadStatus:
+        with self._lock:
+            meter = self._meters.get(record.id)
+        if done is None and meter is not None and record.state is DownloadState.DOWNLOADING:
+            done = meter.latest()
+        if done is not None:
+            record = replace(record, done_bytes=done)
+        if meter is None or record.state is not DownloadState.DOWNLOADING:
+            return DownloadStatus(record)
+        return DownloadStatus(
+            record, meter.speed(), meter.eta(record.done_bytes, record.total_bytes)
+        )
+
+    def _publish(
+        self, record: DownloadRecord, *, done: int | None = None, removed: bool = False
+    ) -> None:
+        status = DownloadStatus(record, removed=True) if removed else self._status(record, done)
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(status)
+            except Exception:  # a broken subscriber must not stop a download
+                log.exception("download status subscriber failed")
