@@ -11,7 +11,7 @@ import sys
 
 from benchmarks.report import Figure, print_table
 
-MODULES = ("benchmarks.scan",)
+MODULES = ("benchmarks.scan", "benchmarks.sync_jellyfin", "benchmarks.sync_plex")
 
 
 def main() -> int:

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +29,7 @@ from typing import Any
 import httpx
 
 from benchmarks.report import Figure, print_table
+from benchmarks.support import server_process, timed
 
 PAGE = 1000
 _USER, _PASSWORD = "alice", "wonderland"
@@ -40,27 +38,9 @@ _USER, _PASSWORD = "alice", "wonderland"
 @contextmanager
 def fake_server(items: int, fields: str) -> Iterator[str]:
     """The fake server in its own process, warmed for `fields`; yields its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.jellyfin", "--items", str(items), "--port", "0",
-         "--warm", fields],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"at (http://\S+)", line)
-        if found is None:
-            raise RuntimeError(f"the fake server did not start: {line!r}")
+    args = ["--items", str(items), "--port", "0", "--warm", fields]
+    with server_process("tests.servers.jellyfin", args, r"at (http://\S+)") as found:
         yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _timed(run: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
 
 
 class Floor:
@@ -146,8 +126,8 @@ def measure(items: int = 100_000) -> list[Figure]:
     with fake_server(items, ITEM_FIELDS) as url, tempfile.TemporaryDirectory() as tmp:
         floor = Floor(url)
         floor.threaded()  # warm-up: the server's query and page caches
-        floor_seq = _timed(floor.sequential)
-        floor_threaded = _timed(floor.threaded)
+        floor_seq = timed(floor.sequential)
+        floor_threaded = timed(floor.threaded)
         floor_s = min(floor_seq, floor_threaded)
 
         engine = Engine.open(Config(), resolve(Path(tmp) / "c.toml", Path(tmp) / "data"))
@@ -155,16 +135,16 @@ def measure(items: int = 100_000) -> list[Figure]:
             signed_in = sign_in_with_password(url, _USER, _PASSWORD, engine.config.network,
                                               engine.repo)  # fmt: skip
             source = add_jellyfin_source(engine, signed_in)
-            full_s = _timed(lambda: engine.sync_now(source.id, full=True))
+            full_s = timed(lambda: engine.sync_now(source.id, full=True))
             count = len(engine.repo.remote_ids(source.id))
-            incremental_s = _timed(lambda: engine.sync_now(source.id))
+            incremental_s = timed(lambda: engine.sync_now(source.id))
             backend = engine.backend(source.id)
             assert isinstance(backend, JellyfinBackend)
             backend.sweep_every = 1
-            sweep_s = _timed(lambda: engine.sync_now(source.id))
+            sweep_s = timed(lambda: engine.sync_now(source.id))
         finally:
             engine.close()
-        apiclient_s = _timed(lambda: apiclient_pass(url))
+        apiclient_s = timed(lambda: apiclient_pass(url))
 
     print(
         f"floor: {floor_seq:.2f} s in order, {floor_threaded:.2f} s with 3 threads; "

@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +30,7 @@ from typing import Any
 import httpx
 
 from benchmarks.report import Figure, print_table
+from benchmarks.support import server_process, timed
 
 _TYPES = {"movie": (1,), "show": (2, 3, 4)}
 _LIBTYPES = {1: "movie", 2: "show", 3: "season", 4: "episode"}
@@ -41,27 +39,9 @@ _LIBTYPES = {1: "movie", 2: "show", 3: "season", 4: "episode"}
 @contextmanager
 def fake_server(items: int) -> Iterator[tuple[str, str]]:
     """The fake server in its own process, pre-rendered; yields its URL and token."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.plex", "--items", str(items), "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"(http://\S+) token=(\S+)", line)
-        if found is None:
-            raise RuntimeError(f"the fake server did not start: {line!r}")
+    args = ["--items", str(items), "--port", "0"]
+    with server_process("tests.servers.plex", args, r"(http://\S+) token=(\S+)") as found:
         yield found.group(1), found.group(2)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _timed(run: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
 
 
 class Floor:
@@ -133,19 +113,19 @@ def measure(items: int = 100_000) -> list[Figure]:
     with fake_server(items) as (url, token), tempfile.TemporaryDirectory() as tmp:
         floor = Floor(url, token, library_sync.PAGE_SIZE)
         floor.threaded(library_sync.FETCH_THREADS)  # warm-up: the server's listing caches
-        floor_seq = _timed(floor.sequential)
-        floor_threaded = _timed(lambda: floor.threaded(library_sync.FETCH_THREADS))
+        floor_seq = timed(floor.sequential)
+        floor_threaded = timed(lambda: floor.threaded(library_sync.FETCH_THREADS))
         floor_s = min(floor_seq, floor_threaded)
 
         engine = Engine.open(Config(), resolve(Path(tmp) / "c.toml", Path(tmp) / "data"))
         try:
             source = signin.add_server(engine, url, token).source
-            full_s = _timed(lambda: engine.sync_now(source.id, full=True))
+            full_s = timed(lambda: engine.sync_now(source.id, full=True))
             count = len(engine.repo.remote_ids(source.id))
-            incremental_s = _timed(lambda: engine.sync_now(source.id))
+            incremental_s = timed(lambda: engine.sync_now(source.id))
         finally:
             engine.close()
-        plexapi_s = _timed(lambda: plexapi_pass(url, token))
+        plexapi_s = timed(lambda: plexapi_pass(url, token))
 
     print(
         f"floor: {floor_seq:.2f} s in order, {floor_threaded:.2f} s with "
