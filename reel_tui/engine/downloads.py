@@ -41,6 +41,7 @@ from reel_tui.engine.downloads_storage import StorageCap, bytes_on_disk
 from reel_tui.engine.downloads_transfer import Transfer, held_by_another_process
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.http import make_client
+from reel_tui.engine.listeners import Listeners
 from reel_tui.engine.models import Item, ItemKind, SourceKind
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class DownloadManager:
         self._running: dict[int, threading.Event] = {}
         self._cancelled: set[int] = set()
         self._meters: dict[int, SpeedMeter] = {}
-        self._subscribers: list[Callable[[DownloadStatus], None]] = []
+        self._listeners: Listeners[DownloadStatus] = Listeners("download status")
         self._threads: list[threading.Thread] = []
         self._stopping = False
 
@@ -279,15 +280,7 @@ class DownloadManager:
 
     def subscribe(self, callback: Callable[[DownloadStatus], None]) -> Callable[[], None]:
         """Call `callback` with every change (on the changing thread); returns the unsubscribe."""
-        with self._lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._listeners.add(callback)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until nothing is queued or running; False on timeout."""
@@ -433,10 +426,4 @@ class DownloadManager:
         self, record: DownloadRecord, *, done: int | None = None, removed: bool = False
     ) -> None:
         status = DownloadStatus(record, removed=True) if removed else self._status(record, done)
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for callback in subscribers:
-            try:
-                callback(status)
-            except Exception:  # a broken subscriber must not stop a download
-                log.exception("download status subscriber failed")
+        self._listeners.notify(status)

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from reel_tui.config_schema import SyncSettings
 from reel_tui.engine.errors import ReelError, SyncCancelled
+from reel_tui.engine.listeners import Listeners
 from reel_tui.engine.models import SyncProgress, SyncResult
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class SyncQueue:
         self._queued: dict[str, _Task] = {}
         self._running: dict[str, threading.Event] = {}
         self._statuses: dict[str, SyncStatus] = {}
-        self._subscribers: list[Callable[[SyncStatus], None]] = []
+        self._listeners: Listeners[SyncStatus] = Listeners("sync status")
         self._threads: list[threading.Thread] = []
         self._order = itertools.count()
         self._stopping = False
@@ -158,15 +159,7 @@ class SyncQueue:
 
     def subscribe(self, callback: Callable[[SyncStatus], None]) -> Callable[[], None]:
         """Call `callback` with every status change; returns the unsubscribe function."""
-        with self._lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._listeners.add(callback)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until nothing is queued or running; False on timeout."""
@@ -184,11 +177,7 @@ class SyncQueue:
     def _set_status(self, status: SyncStatus) -> None:
         """Record and publish a status; the caller holds the lock."""
         self._statuses[status.source_id] = status
-        for callback in list(self._subscribers):
-            try:
-                callback(status)
-            except Exception:  # a broken subscriber must not stop the sync
-                log.exception("sync status subscriber failed")
+        self._listeners.notify(status)
 
     def _next_task(self) -> _Task | None:
         """Pop the best task whose source is not already syncing; the caller holds the lock."""

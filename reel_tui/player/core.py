@@ -10,13 +10,13 @@ call player methods that wait for that thread).
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from reel_tui.engine.listeners import EventThread, Listeners
 from reel_tui.player.base import (
     EndEvent,
     EndReason,
@@ -75,13 +75,8 @@ class PlayerCore:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
-        # None tells the dispatch thread to finish.
-        self._events: queue.SimpleQueue[PlayerEvent | None] = queue.SimpleQueue()
-        self._dispatcher = threading.Thread(
-            target=self._dispatch_loop, name=f"{self.name}-events", daemon=True
-        )
-        self._dispatcher.start()
+        self._listeners: Listeners[PlayerEvent] = Listeners("player event")
+        self._events = EventThread(f"{self.name}-events", self._listeners)
         self._state = PlayerState.IDLE
         self._position = 0.0
         self._duration: float | None = None
@@ -96,36 +91,15 @@ class PlayerCore:
 
     def add_listener(self, listener: Listener) -> Unsubscribe:
         """Call `listener` with every event from now on; the returned function undoes it."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.add(listener)
 
     def _emit(self, *events: PlayerEvent) -> None:
         for event in events:
-            self._events.put(event)
-
-    def _dispatch_loop(self) -> None:
-        while (event := self._events.get()) is not None:
-            with self._lock:
-                listeners = list(self._listeners)
-            for listener in listeners:
-                try:
-                    listener(event)
-                except Exception:
-                    # A broken listener must not stop the other listeners or later events.
-                    log.exception("player listener failed on %r", event)
+            self._events.emit(event)
 
     def _stop_dispatcher(self) -> None:
         """Deliver the events already queued, then end the dispatch thread."""
-        self._events.put(None)
-        if threading.current_thread() is not self._dispatcher:
-            self._dispatcher.join(timeout=5.0)
+        self._events.close()
 
     # -- updates from the backend's thread -----------------------------------------------
 
