@@ -27,6 +27,14 @@ def ffmpeg_path() -> str:
     return found
 
 
+def _run_ffmpeg(args: list[str], output: Path) -> None:
+    """Run ffmpeg quietly with `args`, writing `output` (PlaybackError if it fails)."""
+    command = [ffmpeg_path(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
+    result = subprocess.run([*command, str(output)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PlaybackError(f"ffmpeg could not make {output.name}: {result.stderr.strip()}")
+
+
 def _srt(language: str, duration_s: int) -> str:
     cues = []
     for second in range(duration_s):
@@ -58,12 +66,6 @@ def make_clip(
     mp4 = path.suffix.lower() in {".mp4", ".m4v"}
     with tempfile.TemporaryDirectory(prefix="reel-clip-") as tmp:
         args = [
-            ffmpeg_path(),
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
             "-f",
             "lavfi",
             "-i",
@@ -92,10 +94,7 @@ def make_clip(
         for index, lang in enumerate(subtitle_languages):
             args += [f"-metadata:s:s:{index}", f"language={lang}"]
             args += [f"-metadata:s:s:{index}", f"title=Subtitles {lang}"]
-        args.append(str(path))
-        result = subprocess.run(args, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise PlaybackError(f"ffmpeg could not make {path.name}: {result.stderr.strip()}")
+        _run_ffmpeg(args, path)
     return path
 
 
@@ -103,22 +102,6 @@ def make_poster(path: Path, *, size: tuple[int, int] = (200, 300), hue: int = 0)
     """Write a PNG poster image (a coloured gradient pattern) to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     width, height = size
-    args = [
-        ffmpeg_path(),
-        "-nostdin",
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        f"gradients=size={width}x{height}:seed={hue}:duration=1:rate=1",
-        "-frames:v",
-        "1",
-        str(path),
-    ]
-    result = subprocess.run(args, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise PlaybackError(f"ffmpeg could not make {path.name}: {result.stderr.strip()}")
+    source = f"gradients=size={width}x{height}:seed={hue}:duration=1:rate=1"
+    _run_ffmpeg(["-f", "lavfi", "-i", source, "-frames:v", "1"], path)
     return path
