@@ -335,7 +335,11 @@ class GStreamerPlayer(PlayerCore):
         set_http_headers(source, headers)
 
     def _on_subtitle_sample(self, sink: Any) -> Any:
-        cue = read_subtitle_sample(sink, fallback_start=self.position)
+        # The last known position, not a query: querying the pipeline from its own streaming
+        # thread races with a state change on another thread (a crash while closing).
+        with self._lock:
+            position = self._position
+        cue = read_subtitle_sample(sink, fallback_start=position)
         if cue is not None:
             with self._lock:
                 self._subtitle = cue
@@ -473,6 +477,10 @@ class GStreamerPlayer(PlayerCore):
             return
         with self._bus_lock:
             self._closed = True
+            text_sink = self._pipeline.get_property("text-sink")
+            if text_sink is not None and text_sink.find_property("emit-signals") is not None:
+                # No more calls into Python from streaming threads while the pipeline stops.
+                text_sink.set_property("emit-signals", False)
             self._pipeline.set_state(self._gst.State.NULL)
         if self._bus_thread is not threading.current_thread():
             self._bus_thread.join(timeout=2.0)
