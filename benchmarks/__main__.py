@@ -11,7 +11,12 @@ import sys
 
 from benchmarks.report import Figure, print_table
 
-MODULES = ("benchmarks.scan", "benchmarks.sync_jellyfin", "benchmarks.sync_plex")
+MODULES = (
+    "benchmarks.scan",
+    "benchmarks.playback",
+    "benchmarks.sync_jellyfin",
+    "benchmarks.sync_plex",
+)
 
 
 def main() -> int:
