@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -18,13 +18,19 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from reel_tui.app_playback import PlaybackApp
 from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.screens.downloads import DownloadsScreen
+from reel_tui.screens.home import HomeScreen
 from reel_tui.screens.library import LibraryScreen
 from reel_tui.screens.sources import SourcesScreen
 from reel_tui.widgets.status_header import describe_sync
+
+if TYPE_CHECKING:
+    from reel_tui.player.session import PlaybackSession
 
 
 class SyncStatusChanged(Message):
@@ -53,17 +59,30 @@ class ReelCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         app = self.app
         assert isinstance(app, ReelApp)
-        return [
+        playing: list[tuple[str, str, Callable[[], Any]]] = []
+        if app.now_playing is not None:
+            playing = [
+                ("Pause or play", "What plays now (space)", app.action_toggle_pause),
+                ("Stop playback", "Stop what plays now (x)", app.action_stop_playback),
+                ("Next episode", "Play the next episode now (n)", app.action_next_episode),
+            ]
+        return playing + [
+            ("Go to Home", "Continue Watching and Next Up (0)", partial(app.switch_mode, "home")),
             ("Go to Library", "Browse movies and shows (1)", partial(app.switch_mode, "library")),
             (
                 "Go to Sources",
                 "Add, remove and sync sources (2)",
                 partial(app.switch_mode, "sources"),
             ),
+            (
+                "Go to Downloads",
+                "The download queue and offline copies (3)",
+                partial(app.switch_mode, "downloads"),
+            ),
             ("Sync all sources", "Re-scan every source now", app.action_sync_all),
             ("Add local folder", "Add a folder of videos as a source", app.action_add_folder),
             ("Toggle watched filter", "All / unwatched / watched (w)", app.action_toggle_watched),
-            ("Change sort", "Title / year / date added (s)", app.action_cycle_sort),
+            ("Change sort", "Title / year / date added (S)", app.action_cycle_sort),
             ("Quit", "Leave Reel (q)", app.exit),
         ]
 
@@ -79,12 +98,17 @@ class ReelCommands(Provider):
                 yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
 
 
-class ReelApp(App[None]):
-    """The Reel TUI application."""
+class ReelApp(PlaybackApp):
+    """The Reel TUI application (its playback half is `PlaybackApp`)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Reel"
-    MODES: ClassVar[dict[str, Any]] = {"library": LibraryScreen, "sources": SourcesScreen}
+    MODES: ClassVar[dict[str, Any]] = {
+        "home": HomeScreen,
+        "library": LibraryScreen,
+        "sources": SourcesScreen,
+        "downloads": DownloadsScreen,
+    }
     DEFAULT_MODE: ClassVar[str] = "library"
     COMMANDS = App.COMMANDS | {ReelCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
@@ -92,8 +116,10 @@ class ReelApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "toggle_help", "Keys"),
         Binding("q", "quit", "Quit"),
+        Binding("0", "switch_mode('home')", "Home", show=False),
         Binding("1", "switch_mode('library')", "Library"),
         Binding("2", "switch_mode('sources')", "Sources"),
+        Binding("3", "switch_mode('downloads')", "Downloads", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -104,14 +130,23 @@ class ReelApp(App[None]):
     sources_generation: reactive[int] = reactive(0)
     """Bumped when a source is added or removed, so every screen re-reads the list."""
 
-    def __init__(self, engine: Engine, config: Config, *, background: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        *,
+        background: bool = True,
+        session: PlaybackSession | None = None,
+    ) -> None:
         """Args:
         engine: the open engine (closed by the caller after `run` returns).
         config: the settings of this run.
         background: start the sync queue and folder watchers (tests pass False).
+        session: what plays items (closed by the caller); None browses without a player.
         """
         super().__init__()
         self.engine = engine
+        self.session = session
         self.config = config
         self.background = background
         self._unsubscribe: Callable[[], None] | None = None
@@ -123,10 +158,12 @@ class ReelApp(App[None]):
         self._unsubscribe = self.engine.sync_queue.subscribe(self._sync_status_from_thread)
         if self.background:
             self.engine.start_background()
-        if self.config.general.start_screen == "sources":
-            self.switch_mode("sources")
+        if self.config.general.start_screen != "library":
+            self.switch_mode(self.config.general.start_screen)
+        self.start_playback_events()
 
     def on_unmount(self) -> None:
+        self.stop_playback_events()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None

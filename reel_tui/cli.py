@@ -25,6 +25,7 @@ from reel_tui.commands.doctor import doctor
 from reel_tui.commands.downloads import download, downloads
 from reel_tui.commands.library import ls, show
 from reel_tui.commands.match import match
+from reel_tui.commands.play import play
 from reel_tui.commands.sources import sources
 from reel_tui.commands.sync import sync
 from reel_tui.engine.errors import ConfigError, ReelError
@@ -106,6 +107,7 @@ cli.add_command(ls)
 cli.add_command(show)
 cli.add_command(demo)
 cli.add_command(doctor)
+cli.add_command(play)
 cli.add_command(download)
 cli.add_command(downloads)
 cli.add_command(match)

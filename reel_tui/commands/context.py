@@ -81,11 +81,28 @@ class RunContext:
 
 
 def open_tui(run: RunContext) -> None:
-    """Run the Textual app on this run's engine until the user quits."""
+    """Run the Textual app on this run's engine until the user quits.
+
+    The playback session makes its player on the first Play, from the `playback` settings, so
+    a missing player library or an unusable display only shows as a message when playing.
+    """
     engine = run.engine
     from reel_tui.app import ReelApp
+    from reel_tui.player.base import Player
+    from reel_tui.player.choose import create_player
+    from reel_tui.player.session import PlaybackSession
 
-    ReelApp(engine=engine, config=run.config).run()
+    settings = run.config.playback
+
+    def make_player() -> Player:
+        return create_player(settings.player, settings.display, settings.fullscreen)
+
+    session = PlaybackSession(engine, settings, make_player)
+    try:
+        ReelApp(engine=engine, config=run.config, session=session).run()
+    finally:
+        # Saves the position of whatever still plays, and closes the player.
+        session.close()
 
 
 def pass_run(function: F) -> F:

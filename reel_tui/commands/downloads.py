@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reel_tui.commands.context import RunContext, pass_run, print_json
-from reel_tui.commands.formatting import format_size, item_label
+from reel_tui.commands.formatting import item_label
 from reel_tui.engine.errors import ItemNotFoundError, ReelError
+from reel_tui.humanize import format_size
 
 if TYPE_CHECKING:
     from reel_tui.engine.downloads import DownloadStatus

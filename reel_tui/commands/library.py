@@ -7,12 +7,9 @@ from typing import Any
 import click
 
 from reel_tui.commands.context import RunContext, pass_run, print_json, stdout_is_terminal
-from reel_tui.commands.formatting import (
-    format_duration,
-    format_size,
-    item_label,
-)
+from reel_tui.commands.formatting import item_label
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, SortKey
+from reel_tui.humanize import format_duration, format_size
 
 LISTED_KINDS = (ItemKind.MOVIE, ItemKind.SHOW, ItemKind.SEASON, ItemKind.EPISODE)
 

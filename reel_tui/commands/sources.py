@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from reel_tui.commands.context import RunContext, pass_run, print_json, stdout_is_terminal
-from reel_tui.commands.formatting import format_time, source_json
+from reel_tui.commands.formatting import source_json
 from reel_tui.engine.models import ItemQuery, LibraryKind, Source
+from reel_tui.humanize import format_timestamp
 
 
 @click.group()
@@ -68,7 +69,7 @@ def list_sources(run: RunContext, as_json: bool) -> None:
             _kind_label(source),
             source.location,
             str(counts[source.id]),
-            format_time(source.last_sync_at) if source.last_sync_at else "never",
+            format_timestamp(source.last_sync_at) if source.last_sync_at else "never",
         )
     Console().print(table)
 

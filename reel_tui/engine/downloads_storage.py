@@ -10,20 +10,11 @@ from pathlib import Path
 from reel_tui.config_schema import OfflineSettings
 from reel_tui.engine.cache.downloads import DownloadRecord, DownloadState, DownloadStore
 from reel_tui.engine.downloads_errors import StorageCapError
+from reel_tui.humanize import format_size
 
 log = logging.getLogger(__name__)
 
 _DAY_S = 86400.0
-
-
-def format_bytes(size: float) -> str:
-    """1.4 GB, 530.0 MB, 12 KB (decimal units, as disks are sold)."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000:
-            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
 
 
 def _size_on_disk(path: Path | None) -> int:
@@ -102,8 +93,8 @@ class StorageCap:
             if used + needed <= cap:
                 return
         raise StorageCapError(
-            f"{label} needs {format_bytes(needed)}, but offline copies may use "
-            f"{format_bytes(cap)} and {format_bytes(used)} is taken: remove some downloads "
+            f"{label} needs {format_size(needed)}, but offline copies may use "
+            f"{format_size(cap)} and {format_size(used)} is taken: remove some downloads "
             "or raise offline.max_offline_storage_gb"
             + (
                 " (or set offline.keep_watched_days to clear watched ones)"

@@ -19,8 +19,8 @@ from textual.worker import get_current_worker
 
 from reel_tui.dialogs.confirm import ConfirmDialog
 from reel_tui.engine.downloads import DownloadManager, DownloadState, DownloadStatus
-from reel_tui.engine.downloads_storage import format_bytes
 from reel_tui.engine.errors import ItemNotFoundError
+from reel_tui.humanize import format_size
 from reel_tui.screens.base import ReelScreen
 from reel_tui.screens.downloads_entry import DownloadEntry
 from reel_tui.widgets.status_header import StatusHeader
@@ -57,17 +57,6 @@ class DownloadChanged(Message):
 
 class DownloadsScreen(ReelScreen):
     """The download queue (see the module docstring)."""
-
-    # Kept here until the lead moves it into app.tcss (this screen's owner does not edit it).
-    DEFAULT_CSS = """
-    DownloadsScreen {
-        #downloads-storage { height: 1; padding: 0 1; color: $text-muted; }
-        #download-list { height: 1fr; }
-        #downloads-empty { display: none; padding: 1 2; color: $text-muted; }
-        &.-empty #download-list { display: none; }
-        &.-empty #downloads-empty { display: block; }
-    }
-    """
 
     BINDINGS = [
         Binding("p", "pause", "Pause"),
@@ -179,7 +168,7 @@ class DownloadsScreen(ReelScreen):
 
     def _show_storage(self, used: int, cap: int) -> None:
         share = f" ({used / cap:.0%})" if cap else ""
-        storage = f"Storage: {format_bytes(used)} of {format_bytes(cap)} for offline copies{share}"
+        storage = f"Storage: {format_size(used)} of {format_size(cap)} for offline copies{share}"
         self.query_one("#downloads-storage", Static).update(storage)
 
     async def on_downloads_screen_queue_loaded(self, message: QueueLoaded) -> None:

@@ -10,21 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import ListItem, ProgressBar, Static
 
 from reel_tui.engine.downloads import DownloadState, DownloadStatus
-from reel_tui.engine.downloads_storage import format_bytes
-
-
-def format_eta(seconds: float | None) -> str:
-    """12 s, 3 min 05 s, 1 h 02 min; "" when unknown."""
-    if seconds is None:
-        return ""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
+from reel_tui.humanize import format_duration, format_size
 
 
 def describe(status: DownloadStatus) -> str:
@@ -32,14 +18,14 @@ def describe(status: DownloadStatus) -> str:
     record = status.record
     if record.state is DownloadState.FAILED:
         return f"failed: {record.error or 'unknown error'}"
-    size = format_bytes(record.total_bytes) if record.total_bytes else "?"
+    size = format_size(record.total_bytes) if record.total_bytes else "?"
     if record.state is DownloadState.COMPLETED:
         return f"offline copy · {size}"
-    parts = [record.state.value, f"{format_bytes(record.done_bytes)} / {size}"]
+    parts = [record.state.value, f"{format_size(record.done_bytes)} / {size}"]
     if record.state is DownloadState.DOWNLOADING:
         if status.speed_bps:
-            parts.append(f"{format_bytes(status.speed_bps)}/s")
-        eta = format_eta(status.eta_s)
+            parts.append(f"{format_size(status.speed_bps)}/s")
+        eta = format_duration(status.eta_s)
         if eta:
             parts.append(f"{eta} left")
     if record.quality != "original":

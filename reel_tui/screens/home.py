@@ -17,9 +17,9 @@ from textual.worker import get_current_worker
 
 from reel_tui.engine.models import Item, ItemKind
 from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.humanize import episode_code, format_duration
 from reel_tui.screens.base import ReelScreen
 from reel_tui.screens.details import DetailsScreen
-from reel_tui.widgets.formatting import episode_code, format_duration
 from reel_tui.widgets.status_header import StatusHeader
 
 SHELVES = (("continue_watching", "Continue Watching"), ("next_up", "Next Up"))

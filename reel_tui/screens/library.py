@@ -40,8 +40,10 @@ class LibraryScreen(ReelScreen):
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
-        Binding("s", "cycle_sort", "Sort"),
+        # Not `s`: that cycles subtitles while something plays.
+        Binding("S", "cycle_sort", "Sort"),
         Binding("w", "cycle_watched", "Filter"),
+        Binding("i", "details", "Details"),
         Binding("t", "toggle_tab", "Movies/Shows", show=False),
         Binding("o", "cycle_source", "Source", show=False),
         Binding("escape", "go_up", "Back", show=False),
@@ -248,7 +250,15 @@ class LibraryScreen(ReelScreen):
             self._change_view(self.view.drill_into(item))
             self._clear_search_box()
             table.move_cursor(row=0)
+        elif item.playable and self.reel_app.session is not None:
+            self.reel_app.play_item(item.id)
         else:
+            self.app.push_screen(DetailsScreen(item.id))
+
+    def action_details(self) -> None:
+        """Open the details of the item under the cursor (enter plays what is playable)."""
+        item = self.query_one(MediaTable).highlighted_item
+        if item is not None:
             self.app.push_screen(DetailsScreen(item.id))
 
     def action_go_up(self) -> None:

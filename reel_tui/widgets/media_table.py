@@ -11,12 +11,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from reel_tui.engine.models import Item, ItemKind
-from reel_tui.widgets.formatting import (
-    display_title,
-    format_duration,
-    position_column,
-    watched_mark,
-)
+from reel_tui.humanize import format_duration
+from reel_tui.widgets.formatting import display_title, position_column, watched_mark
 
 #: Fixed widths of every column but the title, which takes what is left.
 FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (

@@ -10,7 +10,7 @@ from textual.widgets import ListItem, ProgressBar, Static
 
 from reel_tui.engine.models import Source
 from reel_tui.engine.sync import SyncState, SyncStatus
-from reel_tui.widgets.formatting import format_timestamp
+from reel_tui.humanize import format_timestamp
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,14 +123,14 @@ async def test_sort_cycles_title_year_added(library: Engine) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot)
         assert titles(screen) == ["Inception", "The Matrix", "Heat", "Blade Runner", "Alien"]
         assert "sort: year" in text_of(screen, "#view-summary")
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot)
         assert "sort: date added" in text_of(screen, "#view-summary")
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot)
         assert titles(screen) == ["Alien", "Blade Runner", "Heat", "Inception", "The Matrix"]
 
