@@ -82,6 +82,8 @@ class ProgressReporter:
         self._delivery_lock = threading.RLock()
         self._pending: dict[str, tuple[float, PlaybackEvent]] = {}
         """Item id -> (updated_at, event) of saved rows whose live report is still queued."""
+        self._finished: set[str] = set()
+        """Items this session has seen become watched (told to the downloads once)."""
         self._last_stamp = 0.0
         self._stamp_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="progress-reporter", daemon=True)
@@ -126,7 +128,19 @@ class ProgressReporter:
             with self._delivery_lock:
                 self._pending[item.id] = (progress.updated_at, event)
         self._jobs.put(_Report(item, progress, event, queued))
+        if progress.watched and not was_watched and item.id not in self._finished:
+            self._finished.add(item.id)
+            self._watched(item)
         return progress
+
+    def _watched(self, item: Item) -> None:
+        """Let the downloads fetch the next episodes (`offline.auto_download_next`)."""
+        if self._engine.config.offline.auto_download_next <= 0:
+            return
+        try:
+            self._engine.downloads.on_watched(item)
+        except ReelError as error:
+            log.warning("could not queue the episodes after %s: %s", item.id, error)
 
     def report(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
         """Queue a report that is not saved (the START of playback: nothing new to keep)."""
