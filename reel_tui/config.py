@@ -27,6 +27,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "display.images": ("auto", "kitty", "sixel", "halfcell", "unicode", "off"),
     "display.library_view": ("list", "grid"),
     "display.default_sort": ("title", "year", "added"),
+    "offline.download_quality": ("original", "1080p", "720p", "480p"),
 }
 """Settings that take one of a few words."""
 

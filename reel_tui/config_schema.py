@@ -79,6 +79,8 @@ class OfflineSettings:
     keep_watched_days: int = 0
     """0 keeps watched downloads until removed by hand."""
     auto_download_next: int = 0
+    download_quality: str = "original"
+    """original (the file as stored), or a server transcode: 1080p, 720p or 480p."""
 
 
 @dataclass(frozen=True, slots=True)

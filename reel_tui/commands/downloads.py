@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from reel_tui.engine.downloads import DownloadStatus
 
 QUALITIES = ("original", "1080p", "720p", "480p")
-"""`engine.downloads_status.Quality`, written out so `reel --help` imports no engine code."""
+"""`engine.downloads_quality.Quality`, written out so `reel --help` imports no engine code."""
 
 EXIT_PAUSED = 130
 """Exit status after Ctrl-C paused a download (the shell's convention for SIGINT)."""
@@ -63,13 +63,14 @@ def download_json(status: DownloadStatus, label: str) -> dict[str, Any]:
 @click.argument("item_id")
 @click.option(
     "--quality",
-    type=click.Choice(QUALITIES),
-    default="original",
-    show_default=True,
-    help="The file as stored, or a copy transcoded by the server.",
+    type=click.Choice(QUALITIES, case_sensitive=False),
+    default=None,
+    help="original (the file as stored) or a copy the server transcodes to at most this "
+    "size (Jellyfin, Plex). Default: the quality of an unfinished download of the item, "
+    "else the setting offline.download_quality.",
 )
 @pass_run
-def download(run: RunContext, item_id: str, quality: str) -> None:
+def download(run: RunContext, item_id: str, quality: str | None) -> None:
     """Download ITEM_ID for offline playback (Ctrl-C pauses; run again to resume)."""
     from reel_tui.engine.downloads import DownloadState
 
@@ -77,10 +78,18 @@ def download(run: RunContext, item_id: str, quality: str) -> None:
     manager = run.engine.downloads
     existing = manager.for_item(item_id)
     if existing is not None and existing.state is DownloadState.COMPLETED:
-        click.echo(f"{label} is already downloaded: {existing.path}")
+        click.echo(f"{label} is already downloaded ({existing.quality}): {existing.path}")
+        if quality is not None and quality.lower() != existing.quality:
+            click.echo(
+                f"To download it in {quality.lower()} instead, remove that copy first: "
+                f"`reel downloads remove {existing.id}`.",
+                err=True,
+            )
         return
     top = max((s.record.priority for s in manager.statuses()), default=0)
-    record = manager.enqueue(item_id, priority=top + 1, quality=quality)
+    record = manager.enqueue(
+        item_id, priority=top + 1, quality=quality.lower() if quality else None
+    )
     stop = threading.Event()
     finished = threading.Event()
     outcome: list[Any] = []
@@ -105,7 +114,8 @@ def download(run: RunContext, item_id: str, quality: str) -> None:
         raise result
     assert result is not None
     if result.state is DownloadState.COMPLETED:
-        click.echo(f"Downloaded {label} to {result.path} ({format_size(result.done_bytes)})")
+        size = format_size(result.done_bytes)
+        click.echo(f"Downloaded {label} ({result.quality}) to {result.path} ({size})")
         return
     if result.state is DownloadState.PAUSED or paused:
         done = format_size(result.done_bytes)
@@ -192,7 +202,8 @@ def downloads(ctx: click.Context, as_json: bool) -> None:
         percent = f"{fraction * 100:5.1f}%" if fraction is not None else "    ?"
         size = format_size(record.total_bytes) if record.total_bytes else "?"
         line = f"{record.id:>4}  {record.state.value:<11} {percent}  {size:>9}  "
-        click.echo(line + labels[record.item_id])
+        quality = "" if record.quality == "original" else f"  [{record.quality}]"
+        click.echo(line + labels[record.item_id] + quality)
         if record.error and record.state is DownloadState.FAILED:
             click.echo(f"      {record.error}")
     click.echo(f"Storage: {format_size(used)} of {format_size(cap)}")

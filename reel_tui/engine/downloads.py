@@ -31,6 +31,11 @@ from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.downloads_errors import DownloadError, DownloadPaused, StorageCapError
 from reel_tui.engine.downloads_job import DownloadJob, engine_stream_resolver, episodes_after
 from reel_tui.engine.downloads_names import inside, item_label
+from reel_tui.engine.downloads_quality import (
+    check_source_can_make,
+    estimated_size,
+    parse_quality,
+)
 from reel_tui.engine.downloads_status import (
     DownloadStatus,
     Quality,
@@ -42,7 +47,7 @@ from reel_tui.engine.downloads_transfer import Transfer, held_by_another_process
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.http import make_client
 from reel_tui.engine.listeners import Listeners
-from reel_tui.engine.models import Item, ItemKind, SourceKind
+from reel_tui.engine.models import Item, ItemKind
 
 if TYPE_CHECKING:
     from reel_tui.engine.engine import Engine
@@ -147,28 +152,61 @@ class DownloadManager:
     # requests ------------------------------------------------------------------------------
 
     def enqueue(
-        self, item_id: str, *, priority: int = 0, quality: str = Quality.ORIGINAL
+        self, item_id: str, *, priority: int = 0, quality: str | None = None
     ) -> DownloadRecord:
         """Queue an item (or re-queue a paused/failed one); returns its row.
 
-        Raises DownloadError for an item that is not a playable server item, and
-        StorageCapError when its known size does not fit under the cap.
+        Args:
+            quality: a `Quality` name. None keeps the quality of the item's unfinished
+                download (a resume continues the same stream), else `download_quality`.
+                Another quality than an unfinished download's starts that file again.
+
+        Raises DownloadError for an item that is not a playable server item or an unknown
+        quality (or one its source cannot transcode to), and StorageCapError when its known
+        (or, for a transcode, estimated) size does not fit under the cap.
         """
         item = self.repo.get_item(item_id)
         if not item.playable:
             raise DownloadError(f"{item.title} is a {item.kind.value}: download its episodes")
-        if self.repo.get_source(item.source_id).kind is SourceKind.LOCAL:
-            raise DownloadError(f"{item.title} is a local file: it plays without a server")
-        Quality(quality)  # ValueError for an unknown quality
         existing = self.store.for_item(item_id)
-        size = sum(f.size for f in item.files[:1])
-        if size and (existing is None or existing.state is not DownloadState.COMPLETED):
+        unfinished = existing is not None and existing.state is not DownloadState.COMPLETED
+        if quality is None:
+            quality = existing.quality if existing and unfinished else None
+        chosen = parse_quality(quality or self.settings.download_quality)
+        check_source_can_make(item, self.repo.get_source(item.source_id), chosen)
+        original_size = sum(f.size for f in item.files[:1])
+        size = estimated_size(chosen, item.duration_s, original_size)
+        if size and (existing is None or unfinished):
             self.cap.make_room(existing.id if existing else None, size, item_label(item))
-        record = self.store.add(item_id, item.source_id, priority=priority, quality=quality)
+        if existing is not None and unfinished and existing.quality != chosen:
+            self._change_quality(existing, item)
+        record = self.store.add(item_id, item.source_id, priority=priority, quality=chosen)
         self._publish(record)
         with self._lock:
             self._lock.notify_all()
         return record
+
+    def _change_quality(self, record: DownloadRecord, item: Item) -> None:
+        """Drop the partial file of another quality (it cannot be continued) before re-queueing.
+
+        A download running now is left alone: cancel it first.
+        """
+        with self._lock:
+            running_here = record.id in self._running
+        if running_here:
+            raise DownloadError(
+                f"{item_label(item)} is downloading in {record.quality} quality: cancel it "
+                "first to download another quality"
+            )
+        self._refuse_if_elsewhere(record, "change the quality of")
+        self._delete_partial(record)
+        if record.state is DownloadState.DOWNLOADING:  # left so by a process that died
+            self.store.update(record.id, state=DownloadState.QUEUED)
+
+    def _delete_partial(self, record: DownloadRecord) -> None:
+        part = record.part_path
+        if part is not None and part.parent == self.folder.resolve():
+            part.unlink(missing_ok=True)
 
     def pause(self, download_id: int) -> DownloadRecord:
         """Stop a download, keeping its partial file (resume continues from it)."""

@@ -79,8 +79,10 @@ class DownloadJob:
             if not stream.url.startswith(("http://", "https://")):
                 raise DownloadError(f"{item.title} has no stream to download ({stream.url})")
 
+            transcoded = record.quality != Quality.ORIGINAL
+
             def prepare(info: ResponseInfo) -> Path:
-                return self._prepare(record.id, item, stream.url, info)
+                return self._prepare(record.id, item, stream.url, info, transcoded=transcoded)
 
             part, size, checksum = self._transfer.run(
                 stream,
@@ -90,6 +92,7 @@ class DownloadJob:
                 stop=stop,
                 on_progress=lambda done, total: on_progress(done),
                 what=f"the server of {item_label(item)}",
+                resume_needs_validator=transcoded,
             )
             current = self._store.get(record.id)
             verify(part, size, current.total_bytes, checksum)
@@ -109,8 +112,13 @@ class DownloadJob:
         except OSError as error:
             return DownloadError(f"cannot write the download: {error}")
 
-    def _prepare(self, download_id: int, item: Item, url: str, info: ResponseInfo) -> Path:
-        """Name the file on the first answer, check the cap, and record what the answer said."""
+    def _prepare(
+        self, download_id: int, item: Item, url: str, info: ResponseInfo, *, transcoded: bool
+    ) -> Path:
+        """Name the file on the first answer, check the cap, and record what the answer said.
+
+        A transcode's extension comes from the answer, never from the stored file's name.
+        """
         record = self._store.get(download_id)
         path = Path(record.path) if record.path else None
         if path is None:
@@ -119,7 +127,7 @@ class DownloadJob:
                 url,
                 content_type=info.content_type,
                 content_disposition=info.content_disposition,
-                item_path=item.path,
+                item_path=None if transcoded else item.path,
             )
             taken = {r.path for r in self._store.rows() if r.path and r.id != download_id}
             path = download_path(self._folder, item, extension, taken)

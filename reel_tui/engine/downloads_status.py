@@ -6,26 +6,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from reel_tui.engine.cache.downloads import DownloadRecord
+from reel_tui.engine.downloads_quality import Quality
 from reel_tui.engine.models import Item, Stream
+
+__all__ = ["DownloadStatus", "Quality", "SpeedMeter", "StreamResolver"]
 
 _WINDOW_S = 5.0
 """Speed is averaged over the last few seconds, so one slow chunk does not swing it."""
-
-
-class Quality(StrEnum):
-    """What a download asks the server for.
-
-    ``original`` is the file as the server stores it; the others ask a backend that can
-    transcode (Capability.TRANSCODE: Jellyfin, Plex) for a copy at most that tall.
-    """
-
-    ORIGINAL = "original"
-    HIGH = "1080p"
-    MEDIUM = "720p"
-    LOW = "480p"
 
 
 StreamResolver = Callable[[Item, str], Stream]
@@ -33,8 +22,9 @@ StreamResolver = Callable[[Item, str], Stream]
 
 The contract: `quality` is a `Quality` value. For ``original`` the resolver returns what
 `MediaBackend.stream_for` returns (the file as stored). For a lower quality it returns a
-transcoded stream of one whole file (not HLS segments), or raises DownloadError when the
-backend cannot transcode. The Stream's headers carry the auth; its URL carries no token.
+transcoded stream of one whole file (not HLS segments) that fits the quality's limits
+(`downloads_quality.LIMITS`), or raises a ReelError (SourceError, DownloadError) saying why
+the backend cannot. The Stream's headers carry the auth; its URL carries no token.
 It is called again on every resume (a token may have changed meanwhile).
 """
 

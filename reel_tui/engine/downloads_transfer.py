@@ -204,6 +204,7 @@ class Transfer:
         stop: threading.Event,
         on_progress: Callable[[int, int | None], None],
         what: str = "the server",
+        resume_needs_validator: bool = False,
     ) -> tuple[Path, int, Checksum | None]:
         """Fill the partial file to the end.
 
@@ -213,6 +214,9 @@ class Transfer:
             prepare: called with each answer's headers before writing; returns the part path.
             stop: set by another thread to pause; raises DownloadPaused (the partial is kept).
             on_progress: (bytes on disk, total) after each chunk.
+            resume_needs_validator: continue a partial file with Range only when an earlier
+                answer gave a validator (If-Range); without one start it again from byte 0.
+                For transcodes, which servers make afresh for every request.
 
         Returns:
             The partial file, its size and the checksum the server announced (if any).
@@ -220,10 +224,16 @@ class Transfer:
         failures = 0
         total: int | None = None
         checksum: Checksum | None = None
+        reached = _file_size(part)
         while True:
             if stop.is_set():
                 raise DownloadPaused("paused")
             offset = _file_size(part)
+            if offset and resume_needs_validator and not validator:
+                # Nothing says the next answer holds the same bytes as the partial file.
+                assert part is not None
+                part.unlink(missing_ok=True)
+                offset, total = 0, None
             if total is not None and offset == total and part is not None:
                 return part, offset, checksum
             headers = {**stream.headers, "Accept-Encoding": "identity"}
@@ -231,7 +241,6 @@ class Transfer:
                 headers["Range"] = f"bytes={offset}-"
                 if validator:
                     headers["If-Range"] = validator
-            progressed = False
             try:
                 with (
                     request_errors(what),
@@ -263,9 +272,12 @@ class Transfer:
                                 f"{what} resumed at byte {start}, not at {_file_size(part)}"
                             )
                         part.unlink(missing_ok=True)  # a 200: the server starts over
-                    progressed = self._write_body(response, part, total, stop, on_progress)
+                    self._write_body(response, part, total, stop, on_progress)
             except (SourceUnavailableError, httpx.StreamError) as error:
-                if progressed or _file_size(part) > offset:
+                # Only bytes beyond any reached before count as progress: a transfer that
+                # starts over (a transcode) and keeps breaking must still run out of retries.
+                if _file_size(part) > reached:
+                    reached = _file_size(part)
                     failures = 0
                 failures += 1
                 if failures > self._retries:

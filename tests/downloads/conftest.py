@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from reel_tui.config_schema import NetworkSettings, OfflineSettings
+from reel_tui.config_schema import Config, NetworkSettings, OfflineSettings
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.downloads import DownloadManager
+from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import Item, ItemKind, MediaFile, Source, SourceKind, Stream
-from tests.servers.jellyfin import FakeJellyfinServer, jellyfin_server_fixture
+from reel_tui.engine.sample_media import make_clip
+from reel_tui.locations import resolve as resolve_locations
+from tests.servers.jellyfin import (
+    FakeJellyfinServer,
+    jellyfin_server_fixture,
+    running_jellyfin_server,
+)
 from tests.servers.plex import FakePlexServer, plex_server
 
 jellyfin_server = jellyfin_server_fixture(items=12)
@@ -119,3 +126,40 @@ def make_manager(repo: Repository, downloads_dir: Path) -> Iterator[ManagerFacto
     yield make
     for manager in made:
         manager.close()
+
+
+TALL_CLIP_SIZE = (1280, 720)
+"""The source of the transcode tests: taller than 480p, so a 480p download scales it down."""
+
+
+@pytest.fixture(scope="session")
+def tall_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding a 4 s 1280x720 `clip.mkv` (its transcodes are kept next to it)."""
+    folder = tmp_path_factory.mktemp("tall-media")
+    make_clip(folder / "clip.mkv", duration_s=4, size=TALL_CLIP_SIZE)
+    return folder
+
+
+@pytest.fixture
+def tall_jellyfin(tall_media: Path) -> Iterator[FakeJellyfinServer]:
+    """A fake Jellyfin server whose items stream the 720p clip."""
+    with running_jellyfin_server(items=6, media_dir=tall_media) as server:
+        yield server
+    assert not server.errors, f"the fake Jellyfin server failed: {server.errors[0]}"
+
+
+@pytest.fixture
+def tall_plex(tall_media: Path) -> Iterator[FakePlexServer]:
+    """A fake Plex server whose parts (and transcoder) stream the 720p clip."""
+    with plex_server(items=6) as server:
+        server.media_clip = tall_media / "clip.mkv"
+        yield server
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A real engine (cache, backends, download manager) on the test's data folder."""
+    config = replace(Config(), network=FAST_NETWORK)
+    opened = Engine.open(config, resolve_locations(data_dir=tmp_path / "data"))
+    yield opened
+    opened.close()

@@ -204,7 +204,7 @@ def test_the_quality_asked_for_reaches_the_stream_resolver(
     record = manager.run(manager.enqueue(item_id, quality="720p").id)
     assert record.state is DownloadState.COMPLETED and record.quality == "720p"
     assert asked == [(item_id, "720p")]
-    with pytest.raises(ValueError):
+    with pytest.raises(DownloadError, match="unknown download quality '8k'"):
         manager.enqueue(item_id, quality="8k")
 
 

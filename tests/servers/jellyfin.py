@@ -15,7 +15,9 @@ What a test can use:
 - `url`, `server_id` (writable), `user_id`, `username` / `password` (alice / wonderland),
   `issue_token()`, `revoke_token(token)`, `approve_quick_connect(code)`,
   `quick_connect_enabled`, `direct_play_allowed`, `gzip_json`;
-- `item_ids(kind)`, `store` (records and user data), `clip()` (the streamed file);
+- `item_ids(kind)`, `store` (records and user data), `clip()` (the streamed file; a taller
+  clip made beforehand as `media_dir/clip.mkv` is used instead of the 320x180 one);
+- transcodes (`jellyfin_transcode`): `transcodes` (item id, file) sent, `transcode_ranges`;
 - records of traffic: `requests` (every request, with its token and status),
   `playback_reports` (session reports in order), `errors` (tracebacks of fake bugs);
 - faults: `fail_next(status, count=, skip=, path_contains=)`, `malformed_next()`,
@@ -132,6 +134,11 @@ class FakeJellyfinServer(LibraryEditing):
         (off by default: on loopback it only costs time)."""
         self.direct_play_allowed = True
         """False makes PlaybackInfo offer transcoding only (TranscodingUrl, no direct play)."""
+        self.transcode_ranges = False
+        """True: transcodes are sent finished, with Range and an ETag (resumable downloads);
+        False: as Jellyfin sends them, chunked with no length and no Range."""
+        self.transcodes: list[tuple[str, Path]] = []
+        """(item id, transcoded file) of every transcode sent, in order."""
         self.playback_reports: list[PlaybackReport] = []
         self.requests: list[RequestRecord] = []
         self.errors: list[str] = []

@@ -20,6 +20,7 @@ from tests.servers import jellyfin_playback  # noqa: F401  (its routes register 
 from tests.servers import jellyfin_routes as routes
 from tests.servers.jellyfin_auth import token_from
 from tests.servers.ranged import send_file
+from tests.servers.transcoded import send_growing_file
 
 if TYPE_CHECKING:
     from tests.servers.jellyfin import FakeJellyfinServer
@@ -124,6 +125,14 @@ def make_handler(server: FakeJellyfinServer) -> type[BaseHTTPRequestHandler]:
             except Exception as error:  # noqa: BLE001 - a bug in the fake must surface, not hang
                 server.errors.append(traceback.format_exc())
                 reply = routes.problem(500, f"Fake server error: {error!r}")
+            if reply.file is not None and reply.transcode:
+                return send_growing_file(
+                    self,
+                    reply.file,
+                    reply.content_type,
+                    ranges=server.transcode_ranges,
+                    extra_headers=reply.headers,
+                )
             if reply.file is not None:
                 return send_file(self, reply.file, reply.content_type, extra_headers=reply.headers)
             if reply.status == 204:

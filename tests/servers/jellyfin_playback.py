@@ -13,9 +13,11 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from tests.servers import jellyfin_dto as dto
+from tests.servers import jellyfin_transcode as transcode
 from tests.servers.jellyfin_library import TICKS_PER_SECOND, UserDataRecord, now, parse_date
 from tests.servers.jellyfin_routes import ApiRequest, Reply, own_user, problem, route
 from tests.servers.tiny_png import gradient_png
+from tests.servers.transcoded import CONTENT_TYPES, transcoded
 
 if TYPE_CHECKING:
     from tests.servers.jellyfin import FakeJellyfinServer
@@ -49,11 +51,13 @@ def playback_info(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
     record = server.store.get(request.params["item"])
     if record is None or record.kind not in ("Movie", "Episode"):
         return problem(404, "Item not found")
+    limits = transcode.requested_limits(request)
     direct = (
         server.direct_play_allowed
         and request.flag("enableDirectPlay", True) is not False
         and request.body_value("EnableDirectPlay") is not False
         and _direct_play_possible(request.body_value("DeviceProfile"))
+        and not transcode.exceeds(server.clip(), limits)
     )
     play_session = secrets.token_hex(16)
     transcoding = None
@@ -62,6 +66,7 @@ def playback_info(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
         transcoding = (
             f"/videos/{record.id}/stream.mkv?DeviceId=fake&MediaSourceId={record.id}"
             f"&VideoCodec=h264&AudioCodec=aac&PlaySessionId={play_session}"
+            f"{transcode.transcoding_query(server.clip(), limits)}"
             f"&static=false&TranscodeReasons=ContainerNotSupported&ApiKey={token}"
         )
     source = dto.media_source(
@@ -72,10 +77,17 @@ def playback_info(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
 
 @route("GET HEAD", r"/videos/{item}/stream(\.\w+)?", auth=False)
 def stream(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
-    """Answers GET/HEAD /Videos/{itemId}/stream and /stream.{container}: the clip, ranged."""
+    """Answers GET/HEAD /Videos/{itemId}/stream and /stream.{container}: the clip, ranged,
+    or with static=false and size or bitrate limits, a real transcode of it."""
     record = server.store.get(request.params["item"])
     if record is None or record.kind not in ("Movie", "Episode"):
         return problem(404, "Item not found")
+    extension = request.path.rpartition("/stream")[2].lstrip(".") or None
+    target = transcode.stream_target(request, extension)
+    if target is not None:
+        made = transcoded(server.clip().path, target)
+        server.transcodes.append((record.id, made))
+        return Reply(file=made, content_type=CONTENT_TYPES[target.container], transcode=True)
     return Reply(file=server.clip().path, content_type="video/x-matroska")
 
 

@@ -81,6 +81,8 @@ class Reply:
     content_type: str = "application/json; charset=utf-8"
     file: Path | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    transcode: bool = False
+    """`file` is a transcode: sent as one being made (`transcoded.send_growing_file`)."""
 
 
 def problem(status: int, title: str) -> Reply:

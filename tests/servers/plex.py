@@ -31,6 +31,9 @@ Test hooks on a FakePlexServer:
   XML/JSON), `delay_s = 2.0` (every answer waits), `set_address_delay(i, s)` (one address
   answers late: a slow link), `add_unknown_elements = True` (unknown
   attributes and elements), `force_transcode = True` (the decision refuses direct play);
+- media: `media_clip` (another file to stream, e.g. a taller clip), transcodes with
+  `videoResolution`/`maxVideoBitrate` made by ffmpeg (`plex_transcode`): `transcodes`,
+  `transcode_ranges`;
 - addresses: `stop_address(i)`, `start_address(i)` (same port), `add_address()`, `move()`
   (all old ports closed, one new port; open keep-alive connections are cut too);
 - data: `add_item(title)` (a movie), `add_item(title, show_key=k)` (an episode),
@@ -55,6 +58,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.servers import plex_playback as playback
 from tests.servers.plex_data import PlexItem, PlexLibrary, PlexSection
@@ -103,6 +107,14 @@ class FakePlexServer(FakeHttpService):
         self.force_transcode = False
         self.playback_calls: list[playback.PlaybackCall] = []
         self.transcode_sessions: list[tuple[str, int, str]] = []
+        self.media_clip: Path | None = None
+        """The file every part streams and the transcoder reads (set before the first
+        request); None: the shared 320x180 clip. Listings still describe the shared clip."""
+        self.transcode_ranges = False
+        """True: transcodes are sent finished, with Range and an ETag (resumable downloads);
+        False: as PMS sends offline transcodes, chunked with no length and no Range."""
+        self.transcodes: list[tuple[int, Path]] = []
+        """(rating key, transcoded file) of every transcode sent, in order."""
         self._part_size = 0
 
     # -- test hooks ------------------------------------------------------------------------
@@ -140,11 +152,15 @@ class FakePlexServer(FakeHttpService):
             items = list(self.library.items.values())
         warm(items, self.part_size)
 
+    def clip(self) -> Path:
+        """The file every part streams: `media_clip`, else the shared clip."""
+        return self.media_clip or shared_clip()
+
     @property
     def part_size(self) -> int:
-        """Byte size of the shared clip every part streams (makes the clip on first use)."""
+        """Byte size of the clip every part streams (makes the clip on first use)."""
         if not self._part_size:
-            self._part_size = shared_clip().stat().st_size
+            self._part_size = self.clip().stat().st_size
         return self._part_size
 
     # -- HTTP ------------------------------------------------------------------------------

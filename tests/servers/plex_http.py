@@ -24,6 +24,7 @@ from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.servers.ranged import send_file
+from tests.servers.transcoded import send_growing_file
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     file: Path | None = None
     """When set, the body is this file, sent with HTTP Range support."""
+    transcode: bool = False
+    """`file` is a transcode: sent as one being made (`transcoded.send_growing_file`)."""
+    resumable: bool = False
+    """With `transcode`: send it finished, with Range and an ETag."""
 
 
 def dead_port() -> int:
@@ -146,6 +151,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _send(self, response: Response) -> None:
+        if response.file is not None and response.transcode and response.status == 200:
+            send_growing_file(
+                self,
+                response.file,
+                response.content_type,
+                ranges=response.resumable,
+                extra_headers=response.headers,
+            )
+            return
         if response.file is not None and response.status in (200, 206):
             send_file(self, response.file, response.content_type, extra_headers=response.headers)
             return

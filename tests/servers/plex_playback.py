@@ -5,8 +5,9 @@ spec's POST/PUT) is recorded in order in `FakePlexServer.playback_calls` and upd
 watch state. The universal transcoder answers a decision (direct play unless the client sends
 `directPlay=0` or the test sets `force_transcode`) and starts a "session" that serves the
 shared clip: `start.mkv` streams it with Range, `start.m3u8` is a one-segment HLS playlist of
-its MPEG-TS copy. Shapes follow the plex-api-rs fixtures timeline__timeline.json and
-transcode__*.json.
+its MPEG-TS copy. With a size or bitrate limit (`videoResolution`, `maxVideoBitrate`) the
+decision and `start.mp4` / `start.mkv` describe and send a real transcode (`plex_transcode`).
+Shapes follow the plex-api-rs fixtures timeline__timeline.json and transcode__*.json.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tests.servers import plex_transcode
 from tests.servers.plex_data import PlexItem
 from tests.servers.plex_http import Request, Response, error_response
 from tests.servers.plex_items import item_node, media_node
-from tests.servers.plex_media import hls_playlist, shared_clip, shared_ts
+from tests.servers.plex_media import hls_playlist, shared_ts
 from tests.servers.plex_nodes import ItemOptions, Node, Value
 from tests.servers.plex_render import render
+from tests.servers.transcoded import CONTENT_TYPES, transcoded, video_size
 
 if TYPE_CHECKING:
     from tests.servers.plex import FakePlexServer
@@ -120,7 +123,7 @@ def decision(server: FakePlexServer, request: Request) -> Response:
         return error_response(400, "path must name a playable /library/metadata item")
     transcode = server.force_transcode or request.param("directPlay") == "0"
     section = server.library.sections[item.section_id]
-    options = ItemOptions(json=request.wants_json, part_size=shared_clip().stat().st_size)
+    options = ItemOptions(json=request.wants_json, part_size=server.part_size)
     attrs: dict[str, Value] = {"size": 1, "allowSync": True}
     if transcode:
         attrs["directPlayDecisionCode"] = 3000
@@ -146,7 +149,12 @@ def decision(server: FakePlexServer, request: Request) -> Response:
         }
     )
     metadata = item_node(item, options)
-    metadata.children = [media_node(item, options, "transcode" if transcode else "directplay")]
+    media = media_node(item, options, "transcode" if transcode else "directplay")
+    target = plex_transcode.requested_target(request)
+    if transcode and target is not None:
+        made = transcoded(server.clip(), target)
+        plex_transcode.describe(media, video_size(made), target)
+    metadata.children = [media]
     node = Node("MediaContainer", attrs, [metadata])
     return _container(request, node)
 
@@ -159,8 +167,18 @@ def start(server: FakePlexServer, request: Request, extension: str) -> Response:
     session = request.param("session") or request.header_or_param("X-Plex-Session-Identifier")
     session = session or str(uuid.uuid4())
     server.transcode_sessions.append((session, item.rating_key, extension))
+    target = plex_transcode.requested_target(request, extension)
+    if target is not None and extension in ("mp4", "mkv"):
+        made = transcoded(server.clip(), target)
+        server.transcodes.append((item.rating_key, made))
+        return Response(
+            file=made,
+            content_type=CONTENT_TYPES[target.container],
+            transcode=True,
+            resumable=server.transcode_ranges,
+        )
     if extension == "mkv":
-        return Response(file=shared_clip(), content_type="video/x-matroska")
+        return Response(file=server.clip(), content_type="video/x-matroska")
     if extension == "m3u8":
         return Response(body=hls_playlist(session), content_type="application/vnd.apple.mpegurl")
     return error_response(400, f"unsupported container {extension}")

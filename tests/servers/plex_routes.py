@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from tests.servers import plex_playback as playback
 from tests.servers.plex_data import EPISODE, MOVIE, SHOW, PlexItem
 from tests.servers.plex_http import Request, Response, error_response
-from tests.servers.plex_media import image, shared_clip
+from tests.servers.plex_media import image
 from tests.servers.plex_meta import meta_node
 from tests.servers.plex_nodes import Node, Value
 from tests.servers.plex_query import item_type
@@ -239,7 +239,7 @@ def _part(server: FakePlexServer, request: Request, match: re.Match[str]) -> Res
     headers = {}
     if request.param("download") == "1":
         headers["Content-Disposition"] = 'attachment; filename="file.mkv"'
-    return Response(file=shared_clip(), content_type="video/x-matroska", headers=headers)
+    return Response(file=server.clip(), content_type="video/x-matroska", headers=headers)
 
 
 def _hubs(server: FakePlexServer, request: Request, match: re.Match[str]) -> Response:

@@ -122,8 +122,16 @@ class DownloadStore:
                     # A running download stays as it is (another request only raises it).
                     changes.update(state=DownloadState.QUEUED, error=None)
                 if quality != existing.quality and existing.state is not DownloadState.DOWNLOADING:
-                    # Another quality is another file: the old partial cannot be resumed.
-                    changes.update(quality=quality, validator=None, done_bytes=0)
+                    # Another quality is another file (maybe of another type): the old
+                    # partial cannot be resumed and the name is chosen again.
+                    changes.update(
+                        quality=quality,
+                        validator=None,
+                        done_bytes=0,
+                        total_bytes=None,
+                        path=None,
+                        url=None,
+                    )
                 return self.update(existing.id, **changes)
             cursor = self._conn().execute(
                 "INSERT INTO downloads (item_id, source_id, state, priority, quality, "

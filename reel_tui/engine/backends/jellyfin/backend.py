@@ -25,7 +25,12 @@ from reel_tui.engine.backends.jellyfin.library_sync import (
 )
 from reel_tui.engine.backends.jellyfin.playback import PLAYBACK_INFO_BODY, stream_from_info
 from reel_tui.engine.backends.jellyfin.signin import device_id, public_info, secret_key
+from reel_tui.engine.backends.jellyfin.transcode import (
+    download_playback_body,
+    download_url_from_info,
+)
 from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.downloads_quality import limits_of
 from reel_tui.engine.errors import AuthError, ItemNotFoundError, SourceError
 from reel_tui.engine.http import decode_json
 from reel_tui.engine.models import Item, Progress, Source, SourceKind, Stream, SyncResult
@@ -236,6 +241,33 @@ class JellyfinBackend(MediaBackend):
             title=item.title,
             item_id=item.id,
             headers={"Authorization": auth_header(device_id(self.repo), token)},
+            duration_s=item.duration_s,
+        )
+
+    def download_stream(self, item: Item, quality: str) -> Stream:
+        """A transcode of `item` within `quality`'s box and bitrate, as one Matroska file.
+
+        Asked through PlaybackInfo with a download device profile (see `transcode`); raises
+        SourceError when the server will not transcode it for this user.
+        """
+        remote = self._remote_id(item)
+        if not item.playable:
+            raise ItemNotFoundError(f"{item.title} cannot be played itself (pick an episode)")
+        limits = limits_of(quality)
+        response = self._call(
+            "POST",
+            f"/Items/{remote}/PlaybackInfo",
+            params={"userId": self.user_id, "maxStreamingBitrate": limits.total_bitrate},
+            json=download_playback_body(limits),
+        )
+        client = self._connect()
+        info = client.expect_object(decode_json(response, client.what), "PlaybackInfo")
+        url = download_url_from_info(info, item, client.url, client.what, quality, limits)
+        return Stream(
+            url=url,
+            title=item.title,
+            item_id=item.id,
+            headers={"Authorization": auth_header(device_id(self.repo), self._token())},
             duration_s=item.duration_s,
         )
 

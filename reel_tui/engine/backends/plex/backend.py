@@ -37,7 +37,13 @@ from reel_tui.engine.backends.plex.client import (
 from reel_tui.engine.backends.plex.library_sync import PlexLibrarySync
 from reel_tui.engine.backends.plex.mapping import markers_from_metadata
 from reel_tui.engine.backends.plex.plextv import Connection, PlexTv
+from reel_tui.engine.backends.plex.transcode import (
+    container_from_decision,
+    download_params,
+)
+from reel_tui.engine.backends.plex.transcode import session_id as transcode_session_id
 from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.downloads_quality import limits_of
 from reel_tui.engine.errors import (
     AuthError,
     BackendError,
@@ -296,6 +302,28 @@ class PlexBackend(MediaBackend):
             "session": uuid.uuid4().hex,
         }
         return f"{base_url}/video/:/transcode/universal/start.mkv?{urlencode(params)}"
+
+    def download_stream(self, item: Item, quality: str) -> Stream:
+        """A transcode of `item` within `quality`'s box and bitrate, as one file (see
+        `transcode`): the decision is asked first, so a refusal comes back as SourceError."""
+        rating_key = item.remote_id
+        if not item.details.get("part_keys") or rating_key is None:
+            raise ItemNotFoundError(f"{item.title} has no media to download")
+        limits = limits_of(quality)
+        session = transcode_session_id(self.client_id, item.id, quality)
+        params = download_params(rating_key, session, limits)
+        response = self._call("GET", "/video/:/transcode/universal/decision", params)
+        found = container(decode(response, self.what), response, self.what)
+        extension = container_from_decision(found, item.title, quality, self.what)
+        base_url = self.client().base_url
+        url = f"{base_url}/video/:/transcode/universal/start.{extension}?{urlencode(params)}"
+        headers = plex_headers(self.client_id) | {
+            "X-Plex-Token": self._token(),
+            "X-Plex-Session-Identifier": session,
+        }
+        return Stream(
+            url=url, title=item.title, item_id=item.id, headers=headers, duration_s=item.duration_s
+        )
 
     def report_progress(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
         """Send a `/:/timeline` report (time and duration in milliseconds); scrobble once the
