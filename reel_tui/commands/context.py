@@ -98,6 +98,10 @@ def open_tui(run: RunContext) -> None:
         return create_player(settings.player, settings.display, settings.fullscreen)
 
     session = PlaybackSession(engine, settings, make_player)
+    from reel_tui.widgets.image_renderers import prepare as prepare_images
+
+    # The terminal can be asked what it draws only before Textual starts reading stdin.
+    prepare_images(run.config.display.images)
     try:
         ReelApp(engine=engine, config=run.config, session=session).run()
     finally:
