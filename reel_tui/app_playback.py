@@ -10,6 +10,9 @@ Transport keys are app bindings with priority (so the item table's arrows and th
 scrolling do not swallow them), enabled only while something plays, never while a text box
 has focus or a dialog is open, and never over a key the current screen binds itself (on
 Sources, `a` and `s` keep adding and syncing).
+
+Starting playback goes to the terminal instead when `plays_in_terminal`; a display that cannot
+be opened is told and in-terminal playback offered (`TerminalPlaybackApp`).
 """
 
 from __future__ import annotations
@@ -21,15 +24,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.actions import parse
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
 
+from reel_tui.app_terminal import InTerminalOffered, InTerminalRequested, TerminalPlaybackApp
 from reel_tui.dialogs.resume import ResumeDialog
-from reel_tui.engine.errors import ReelError
+from reel_tui.engine.errors import DisplayError, ReelError
 from reel_tui.player.base import PlayerState
 from reel_tui.player.session_types import (
     NextUpCountdown,
@@ -42,7 +45,6 @@ from reel_tui.player.session_types import (
 from reel_tui.widgets.transport_bar import TransportBar, playing_title
 
 if TYPE_CHECKING:
-    from reel_tui.engine.engine import Engine
     from reel_tui.player.session import PlaybackSession
 
 SEEK_STEP_S = 10.0
@@ -115,8 +117,11 @@ class ResumeAsked(Message):
         self.position_s = position_s
 
 
-class PlaybackApp(App[None]):
-    """What `ReelApp` does about playback; `session` is None when this run has no player."""
+class PlaybackApp(TerminalPlaybackApp):
+    """What `ReelApp` does about playback; `session` is None when this run has no player.
+
+    Playing inside the terminal (the app suspended) is `TerminalPlaybackApp`'s part.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = PLAYBACK_BINDINGS
 
@@ -124,7 +129,6 @@ class PlaybackApp(App[None]):
     """The session's latest snapshot, None while nothing plays."""
 
     session: PlaybackSession | None
-    engine: Engine
     _unlisten: Callable[[], None] | None = None
     _binding_state: tuple[bool, bool, bool] = (False, False, False)
     _last_failure: tuple[str, float] = ("", 0.0)
@@ -244,7 +248,12 @@ class PlaybackApp(App[None]):
                 title = playing_title(self.engine.get_item(item_id))
                 self.post_message(ResumeAsked(item_id, title, position))
                 return
+            if self.plays_in_terminal:
+                self.post_message(InTerminalRequested(item_id, start_s))
+                return
             session.play(item_id, start_s=start_s)
+        except DisplayError as error:
+            self.post_message(InTerminalOffered(item_id, start_s, str(error)))
         except ReelError as error:
             self.post_message(PlaybackProblem(str(error)))
 

@@ -225,16 +225,18 @@ def play(
     session = PlaybackSession(engine, settings, factory)
     outcome = _Outcome()
     session.add_listener(outcome)
-    interactive = sys.stdin.isatty()
-    drawing = sys.stdout.isatty() and not (settings.in_terminal and not headless)
+    in_terminal = settings.in_terminal and not headless
+    # Inside the terminal mpv draws the picture and reads the keys itself.
+    keys = sys.stdin.isatty() and not in_terminal
+    drawing = sys.stdout.isatty() and not in_terminal
     try:
         position = (
             start
             if start is not None
-            else _start_position(session, run, item.id, resume, interactive)
+            else _start_position(session, run, item.id, resume, sys.stdin.isatty())
         )
         session.play(item.id, start_s=position)
-        if interactive:
+        if keys:
             with cbreak(sys.stdin.fileno()):
                 _run(session, outcome, drawing, sys.stdin.fileno())
         else:

@@ -139,7 +139,9 @@ class MpvIpcPlayer(MpvCore):
                 stdin=None if self._terminal else quiet,
                 stdout=None if self._terminal else quiet,
                 stderr=None if self._terminal else quiet,
-                start_new_session=True,
+                # In the terminal mpv must stay in the terminal's foreground process group:
+                # in a session of its own it has no controlling terminal and reads no keys.
+                start_new_session=not self._terminal,
             )
         except OSError as error:
             self._remove_folder()
@@ -320,7 +322,10 @@ class MpvIpcPlayer(MpvCore):
             if process.poll() is not None:
                 break
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, sig)
+                if self._terminal:
+                    process.send_signal(sig)
+                else:
+                    os.killpg(process.pid, sig)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(grace)
         self._process = None

@@ -1,5 +1,5 @@
-"""The sources: list them, add a local folder or a Jellyfin server, test one, remove one, sync
-now with per-source progress."""
+"""The sources: list them, add a local folder, a Jellyfin server or Plex (an account's servers
+or a single server), test one, remove one, sync now with per-source progress."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from reel_tui.dialogs.confirm import ConfirmDialog
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.models import ItemKind, ItemQuery, Source, SourceKind
 from reel_tui.engine.sync import SyncState, SyncStatus
-from reel_tui.screens.base import ReelScreen
+from reel_tui.screens.sources_plex import PlexSources
 from reel_tui.widgets.source_card import SourceCard, SourceCounts
 from reel_tui.widgets.status_header import StatusHeader
 
@@ -35,16 +35,21 @@ EMPTY_SOURCES_HELP = (
     "No sources yet.\n\n"
     "Press a (or click Add folder) to add a local folder of videos,\n"
     "j (Add Jellyfin) to add a Jellyfin server,\n"
+    "p (Add Plex) to sign in to Plex or add one Plex server,\n"
     "or run `reel demo` in a shell for a sample library."
 )
 
 
-class SourcesScreen(ReelScreen):
-    """Every configured source, one card each (sources are few; items are never cards)."""
+class SourcesScreen(PlexSources):
+    """Every configured source, one card each (sources are few; items are never cards).
+
+    Adding and testing Plex sources is `PlexSources`'s part.
+    """
 
     BINDINGS = [
         Binding("a", "add_folder", "Add"),
         Binding("j", "add_jellyfin", "Add Jellyfin"),
+        Binding("p", "add_plex", "Add Plex"),
         Binding("t", "test_selected", "Test"),
         Binding("s", "sync_selected", "Sync"),
         Binding("S", "app.sync_all", "Sync all"),
@@ -90,6 +95,7 @@ class SourcesScreen(ReelScreen):
         with Horizontal(id="sources-actions"):
             yield Button("Add folder", id="add-folder", compact=True)
             yield Button("Add Jellyfin", id="add-jellyfin", compact=True)
+            yield Button("Add Plex", id="add-plex", compact=True)
             yield Button("Sync", id="sync-selected", compact=True)
             yield Button("Sync all", id="sync-all", compact=True)
             yield Button("Remove", id="remove-selected", compact=True, variant="error")
@@ -232,8 +238,10 @@ class SourcesScreen(ReelScreen):
             return
         if source.kind is SourceKind.LOCAL:
             self.notify(f"{source.name} is a folder: Sync reads it.")
-            return
-        self._test_connection(source)
+        elif source.kind is SourceKind.PLEX:
+            self.test_plex_source(source)
+        else:
+            self._test_connection(source)
 
     @work(thread=True, group="source-tests", exit_on_error=False)
     def _test_connection(self, source: Source) -> None:
@@ -283,6 +291,10 @@ class SourcesScreen(ReelScreen):
     @on(Button.Pressed, "#add-jellyfin")
     def _add_jellyfin_pressed(self) -> None:
         self.action_add_jellyfin()
+
+    @on(Button.Pressed, "#add-plex")
+    def _add_plex_pressed(self) -> None:
+        self.action_add_plex()
 
     @on(Button.Pressed, "#sync-selected")
     def _sync_pressed(self) -> None:

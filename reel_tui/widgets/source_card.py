@@ -1,4 +1,6 @@
-"""One source in the Sources list: name, kind, path, item counts, last sync and sync progress."""
+"""One source in the Sources list: name, kind, path, item counts, last sync and sync progress;
+for a server with several addresses (Plex), the address in use, its latency, when it was
+tested and the account it came from."""
 
 from __future__ import annotations
 
@@ -28,6 +30,38 @@ class SourceCounts:
         return " · ".join(words) or "no items"
 
 
+def format_latency(latency_ms: float) -> str:
+    """`<1 ms`, `12 ms`."""
+    return "<1 ms" if latency_ms < 1 else f"{latency_ms:.0f} ms"
+
+
+def address_text(source: Source) -> str:
+    """What the card says about the address in use, from what the backend recorded.
+
+    `local address · 3 ms · tested 2026-11-24 16:05 · account alice · shared by bob`; empty
+    for a source that records no address choice (a folder, a Jellyfin server).
+    """
+    settings = source.settings
+    parts: list[str] = []
+    if settings.get("address"):
+        kind = str(settings.get("address_kind") or "remote")
+        latency = settings.get("latency_ms")
+        in_use = f"{kind} address"
+        if isinstance(latency, int | float):
+            in_use += f" · {format_latency(float(latency))}"
+        parts.append(in_use)
+        tested_at = settings.get("tested_at")
+        tested = float(tested_at) if isinstance(tested_at, int | float) else None
+        parts.append(f"tested {format_timestamp(tested)}")
+    elif "connections" in settings:
+        parts.append("no address answered yet")
+    if settings.get("account_name"):
+        parts.append(f"account {settings['account_name']}")
+    if settings.get("owned") is False and settings.get("owner"):
+        parts.append(f"shared by {settings['owner']}")
+    return " · ".join(parts)
+
+
 def status_text(status: SyncStatus | None) -> str:
     """A short word for the card's sync state."""
     if status is None or status.state is SyncState.IDLE:
@@ -49,6 +83,7 @@ class SourceCard(ListItem):
         margin-bottom: 1;
         .source-name { text-style: bold; }
         .source-path { color: $text-muted; text-overflow: ellipsis; text-wrap: nowrap; }
+        .source-address { color: $text-muted; text-overflow: ellipsis; text-wrap: nowrap; }
         .source-state { color: $text-muted; }
         .source-state.-failed { color: $error; }
         ProgressBar { display: none; height: 1; }
@@ -68,6 +103,8 @@ class SourceCard(ListItem):
         kind = f"{self.source.kind.value} · {self.source.library_kind.value}"
         yield Static(f"{self.source.name}  ({kind})", classes="source-name", markup=False)
         yield Static(self.source.location, classes="source-path", markup=False)
+        if address := address_text(self.source):
+            yield Static(address, classes="source-address", markup=False)
         yield Static(self._state_line(), classes="source-state", markup=False)
         yield ProgressBar(total=None, show_eta=False, show_percentage=True)
 
