@@ -119,11 +119,16 @@ def _title_order(item: Item) -> tuple[str, int, int, int, str]:
 @click.option("--json", "as_json", is_flag=True, help="Print the item and its parts as JSON.")
 @pass_run
 def show(run: RunContext, item_id: str, as_json: bool) -> None:
-    """Show the details of the item ITEM_ID: files, versions, extras, seasons or episodes."""
+    """Show the details of the item ITEM_ID: files, versions, extras, seasons or episodes,
+    and where each field came from."""
+    from reel_tui.engine.metadata.merge import field_sources
+
     engine = run.engine
     item = engine.get_item(item_id)
     children = engine.children(item_id)
     extras = engine.extras(item_id) if item.kind in (ItemKind.MOVIE, ItemKind.SHOW) else []
+    versions = engine.versions(item_id)
+    sources = field_sources(item)
     if as_json:
         print_json(
             {
@@ -135,11 +140,70 @@ def show(run: RunContext, item_id: str, as_json: bool) -> None:
                 "details": dict(item.details),
                 "extras": [extra.to_json() for extra in extras],
                 "children": [child.to_json() for child in children],
+                "field_sources": sources,
+                "versions": [_version_json(v) for v in versions],
             }
         )
         return
     parent = engine.get_item(item.parent_id) if item.parent_id else None
     _print_details(item, parent, children, extras)
+    _print_sources(sources)
+    if len(versions) > 1:
+        _print_versions(versions)
+
+
+SOURCE_NAMES = {
+    "name": "file name",
+    "nfo": "NFO",
+    "server": "server",
+    "correction": "your correction",
+    "tmdb": "TMDB",
+    "tvdb": "TheTVDB",
+    "omdb": "OMDb",
+}
+"""How the text output names where a field came from."""
+
+
+def _version_json(version: Item) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "source_id": version.source_id,
+        "resolution": version.resolution,
+        "size": sum(f.size for f in version.files),
+        "offline": version.offline,
+        "watched": version.watched,
+        "position_s": version.position_s,
+    }
+
+
+def _print_sources(sources: dict[str, str]) -> None:
+    """One line per origin: "tmdb: title, overview, genres"."""
+    if not sources:
+        return
+    by_origin: dict[str, list[str]] = {}
+    for field_name, origin in sorted(sources.items()):
+        by_origin.setdefault(origin, []).append(field_name)
+    click.echo("")
+    click.echo("Fields from:")
+    for origin, names in sorted(by_origin.items()):
+        label = SOURCE_NAMES.get(origin, origin)
+        click.echo(f"  {label}: {', '.join(names)}")
+
+
+def _print_versions(versions: list[Item]) -> None:
+    click.echo("")
+    click.echo(f"Versions ({len(versions)}):")
+    for version in versions:
+        facts = [version.source_id]
+        if version.resolution:
+            facts.append(version.resolution)
+        size = sum(f.size for f in version.files)
+        if size:
+            facts.append(format_size(size))
+        facts.append("offline" if version.offline else "online")
+        if version.watched:
+            facts.append("watched")
+        click.echo(f"  {version.id}  ({', '.join(facts)})")
 
 
 def _file_json(media_file: Any) -> dict[str, Any]:

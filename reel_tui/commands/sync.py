@@ -3,6 +3,9 @@
 On a terminal a progress bar runs on stderr; afterwards a summary per source says what
 changed, how long it took and which files were skipped and why. One source failing does not
 stop the others; the exit status is 1 if any failed.
+
+A local source's movies and shows that have no match yet are then looked up with the metadata
+providers (those with an API key; none: nothing happens), unless `--no-metadata`.
 """
 
 from __future__ import annotations
@@ -10,17 +13,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reel_tui.commands.context import RunContext, pass_run, print_json
 from reel_tui.commands.formatting import sync_result_json
 from reel_tui.engine.errors import ReelError
-from reel_tui.engine.models import Source, SyncProgress, SyncResult
+from reel_tui.engine.models import Source, SourceKind, SyncProgress, SyncResult
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
+    from reel_tui.engine.engine import Engine
+    from reel_tui.engine.metadata.enrichment import EnrichResult
 
 MAX_LISTED_ISSUES = 20
 """Skipped files listed in the text summary; the rest are counted (all are in --json)."""
@@ -29,9 +36,16 @@ MAX_LISTED_ISSUES = 20
 @click.command()
 @click.argument("source_id", required=False)
 @click.option("--full", is_flag=True, help="Re-read everything instead of only what changed.")
+@click.option(
+    "--no-metadata",
+    is_flag=True,
+    help="Do not look up unmatched local movies and shows with the metadata providers.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the sync results as JSON.")
 @pass_run
-def sync(run: RunContext, source_id: str | None, full: bool, as_json: bool) -> None:
+def sync(
+    run: RunContext, source_id: str | None, full: bool, no_metadata: bool, as_json: bool
+) -> None:
     """Sync SOURCE_ID, or every source."""
     engine = run.engine
     targets = [engine.get_source(source_id)] if source_id else engine.list_sources()
@@ -39,23 +53,49 @@ def sync(run: RunContext, source_id: str | None, full: bool, as_json: bool) -> N
         click.echo("No sources to sync. Add one with `reel sources add local PATH`.")
         return
     results: list[SyncResult] = []
+    matched: dict[str, EnrichResult] = {}
     failures: list[tuple[Source, str]] = []
     with _progress_reporter(targets, enabled=sys.stderr.isatty()) as report:
         for source in targets:
             try:
                 results += engine.sync_now(source.id, full=full, progress=report)
+                if source.kind is SourceKind.LOCAL and not no_metadata:
+                    matched[source.id] = _enrich(engine, source, report)
             except ReelError as error:
                 failures.append((source, str(error)))
     if as_json:
-        print_json([sync_result_json(r) for r in results])
+        documents: list[dict[str, Any]] = []
+        for result in results:
+            document = sync_result_json(result)
+            if result.source_id in matched:
+                document["metadata"] = matched[result.source_id].to_json()
+            documents.append(document)
+        print_json(documents)
     else:
         names = {s.id: s.name for s in targets}
         for result in results:
             _print_summary(names.get(result.source_id, result.source_id), result)
+            found = matched.get(result.source_id)
+            if found is not None and found.ran and found.pending:
+                failed = f", {found.failed} failed (tried again next sync)" if found.failed else ""
+                click.echo(f"  metadata: matched {found.matched} of {found.pending}{failed}")
     for source, message in failures:
         click.echo(f"reel: {source.name} ({source.id}): {message}", err=True)
     if failures:
         raise click.exceptions.Exit(1)
+
+
+def _enrich(
+    engine: Engine, source: Source, report: Callable[[SyncProgress], None] | None
+) -> EnrichResult:
+    """Look up the source's unmatched movies and shows, the bar saying which one."""
+    if report is None:
+        return engine.enrich_now(source.id)
+
+    def matching(step: SyncProgress) -> None:
+        report(replace(step, current=f"matching {step.current}" if step.current else ""))
+
+    return engine.enrich_now(source.id, progress=matching)
 
 
 @contextmanager

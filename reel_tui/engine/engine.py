@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 from reel_tui.config_schema import Config
 from reel_tui.engine.backends.base import BackendContext, MediaBackend, backend_class
+from reel_tui.engine.cache.merge import resolution_of, version_order
 from reel_tui.engine.cache.repository import Repository
-from reel_tui.engine.errors import SourceError, SourceNotFoundError
+from reel_tui.engine.errors import ReelError, SourceError, SourceNotFoundError
+from reel_tui.engine.metadata.background import MetadataQueue
 from reel_tui.engine.models import (
     Item,
     ItemKind,
@@ -38,8 +40,14 @@ from reel_tui.locations import Locations
 if TYPE_CHECKING:
     from reel_tui.engine.backends.local.watcher import FolderWatcher
     from reel_tui.engine.downloads import DownloadManager
+    from reel_tui.engine.metadata.aggregator import MetadataAggregator
+    from reel_tui.engine.metadata.enrichment import EnrichResult
 
 log = logging.getLogger(__name__)
+
+METADATA_RECHECK_S = 6 * 3600.0
+"""A local source whose items did not change still gets a metadata pass this often (items
+tried in vain become due again once their provider answers expire)."""
 
 
 def new_source_id(kind: SourceKind) -> str:
@@ -61,6 +69,12 @@ class Engine:
         self._backends_lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
         self._downloads: DownloadManager | None = None
+        self._aggregator: MetadataAggregator | None = None
+        self._aggregator_lock = threading.Lock()
+        self.metadata_queue = MetadataQueue(self._run_metadata)
+        """Metadata passes over local sources after their syncs (while in the background)."""
+        self._metadata_passes: dict[str, float] = {}
+        """Source id -> monotonic time its last metadata pass finished."""
         self._background = False
 
     @classmethod
@@ -82,6 +96,8 @@ class Engine:
         self.stop_background()
         if self._downloads is not None:
             self._downloads.close()
+        if self._aggregator is not None:
+            self._aggregator.close()
         with self._backends_lock:
             backends, self._backends = list(self._backends.values()), {}
         for backend in backends:
@@ -137,11 +153,13 @@ class Engine:
         """Remove a source with its libraries, items and secrets (its files are not touched)."""
         backend = self.backend(source_id)
         self.sync_queue.forget(source_id)
+        self.metadata_queue.forget(source_id)
         with self._backends_lock:
             self._backends.pop(source_id, None)
         backend.forget()
         backend.close()
         self.repo.remove_source(source_id)
+        self._refresh_merge()  # its items may have stood for others' in merged groups
         self._sources_changed()
 
     def backend(self, source_id: str) -> MediaBackend:
@@ -154,6 +172,15 @@ class Engine:
             return backend
 
     def _make_backend(self, source: Source) -> MediaBackend:
+        if source.kind is SourceKind.LOCAL:
+            from reel_tui.engine.metadata.local_scan import EnrichingLocalBackend
+
+            return EnrichingLocalBackend(
+                source,
+                self.repo,
+                read_nfo=self.config.metadata.read_nfo,
+                enrich=self._cached_metadata,
+            )
         return backend_class(source.kind).create(source, self.backend_context)
 
     def stream_for(self, item_id: str) -> Stream:
@@ -189,7 +216,25 @@ class Engine:
         progress: Callable[[SyncProgress], None],
         cancel: threading.Event,
     ) -> SyncResult:
-        return self._sync_one(source_id, full, progress, cancel)
+        result = self._sync_one(source_id, full, progress, cancel)
+        if self._metadata_due(source_id, result):
+            self.metadata_queue.request(source_id)
+        return result
+
+    def _metadata_due(self, source_id: str, result: SyncResult) -> bool:
+        """Whether a sync's source wants a metadata pass: a local source (server items come
+        with the server's metadata) whose items changed, or not looked at for a while (items
+        tried in vain are tried again after `metadata.cache_days`), and a provider with a key.
+        """
+        with self._backends_lock:
+            backend = self._backends.get(source_id)
+        if backend is None or backend.kind is not SourceKind.LOCAL:
+            return False
+        last = self._metadata_passes.get(source_id)
+        stale = last is None or time.monotonic() - last >= METADATA_RECHECK_S
+        if not (result.added or result.updated or stale):
+            return False
+        return bool(self.metadata_aggregator.providers)
 
     def _sync_one(
         self,
@@ -203,6 +248,8 @@ class Engine:
         full = full or self.repo.get_source(source_id).last_sync_at is None
         result = backend.sync(full=full, progress=progress, cancel=cancel)
         self._synced(source_id, full)
+        if result.added or result.updated or result.removed:
+            self._refresh_merge(source_id)
         return result
 
     def _synced(self, source_id: str, full: bool) -> None:
@@ -219,6 +266,16 @@ class Engine:
             backend = self._backends.get(source_id)
             if backend is not None:
                 backend.source = source
+
+    def _refresh_merge(self, source_id: str | None = None) -> None:
+        """Regroup the same titles across sources after `source_id`'s items changed (None:
+        any source's); a failure leaves the previous grouping."""
+        try:
+            stats = self.repo.refresh_merge(source_id)
+        except ReelError as error:
+            log.warning("items of several sources not regrouped: %s", error)
+            return
+        log.debug("merged library: %s", stats)
 
     def _last_syncs(self) -> dict[str, tuple[float | None, float | None]]:
         """Each source's last sync and last full sync, for the scheduler."""
@@ -238,6 +295,7 @@ class Engine:
             return
         self._background = True
         self.sync_queue.start()
+        self.metadata_queue.start()
         self._restart_watcher()
         self._scheduler.start()
         self.downloads.start()
@@ -253,6 +311,7 @@ class Engine:
             self._watcher.stop()
             self._watcher = None
         self.sync_queue.stop()
+        self.metadata_queue.stop()
 
     def _sources_changed(self) -> None:
         if self._background:
@@ -276,6 +335,59 @@ class Engine:
         )
         self._watcher.start()
 
+    # metadata ------------------------------------------------------------------------------
+
+    @property
+    def metadata_aggregator(self) -> MetadataAggregator:
+        """The providers with an API key and the user's corrections (made on first use)."""
+        with self._aggregator_lock:
+            if self._aggregator is None:
+                from reel_tui.engine.metadata.service import open_aggregator
+
+                self._aggregator = open_aggregator(self.config, self.repo, self.secrets)
+            return self._aggregator
+
+    def _cached_metadata(self, items: list[Item]) -> list[Item]:
+        """A local scan's items with the metadata already in the cache (no request)."""
+        from reel_tui.engine.metadata.enrichment import apply_cached
+
+        return apply_cached(self.metadata_aggregator, items)
+
+    def enrich_now(
+        self,
+        source_id: str,
+        *,
+        progress: Callable[[SyncProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> EnrichResult:
+        """Match the source's unmatched movies and shows with the providers, in this thread.
+
+        Does nothing when no provider has an API key (`EnrichResult.ran` is False).
+        """
+        from reel_tui.engine.metadata.enrichment import enrich_pending
+
+        result = enrich_pending(
+            self.metadata_aggregator,
+            self.repo,
+            source_id,
+            retry_after_s=self.config.metadata.cache_days * 86400.0,
+            progress=progress,
+            cancel=cancel,
+        )
+        if result.written:
+            self._refresh_merge(source_id)  # new ids join items of other sources
+        return result
+
+    def _run_metadata(
+        self,
+        source_id: str,
+        progress: Callable[[SyncProgress], None],
+        cancel: threading.Event,
+    ) -> EnrichResult:
+        result = self.enrich_now(source_id, progress=progress, cancel=cancel)
+        self._metadata_passes[source_id] = time.monotonic()
+        return result
+
     # library -------------------------------------------------------------------------------
 
     def list_items(self, query: ItemQuery) -> list[Item]:
@@ -285,10 +397,23 @@ class Engine:
         return self.repo.count_items(query)
 
     def get_item(self, item_id: str) -> Item:
-        return self.repo.get_item(item_id)
+        """The item; its watched state and position are the latest of all its versions."""
+        return self.repo.shown_item(item_id)
 
-    def children(self, item_id: str) -> list[Item]:
-        """Seasons of a show, episodes of a season (in order)."""
+    def versions(self, item_id: str) -> list[Item]:
+        """Every item that is the same movie, show, season or episode on any source (the
+        given one included), best first: offline copies, then higher resolution, then larger.
+        Each has its own watched state and `resolution` filled where its files tell it."""
+        found = [replace(v, resolution=resolution_of(v)) for v in self.repo.versions(item_id)]
+        return sorted(found, key=version_order)
+
+    def children(self, item_id: str, *, all_sources: bool = True) -> list[Item]:
+        """Seasons of a show, episodes of a season (in order).
+
+        Args:
+            all_sources: also those of the item's versions on other sources (each season or
+                episode once); False: only the item's own.
+        """
         item = self.repo.get_item(item_id)
         if item.kind is ItemKind.SHOW:
             kinds: tuple[ItemKind, ...] = (ItemKind.SEASON,)
@@ -296,7 +421,15 @@ class Engine:
             kinds = (ItemKind.EPISODE,)
         else:
             return []
-        children = self.repo.list_items(ItemQuery(parent_id=item_id, kinds=kinds))
+        parents = [v.id for v in self.repo.versions(item_id)] if all_sources else [item_id]
+        children: list[Item] = []
+        for parent in parents:
+            children += self.repo.list_items(ItemQuery(parent_id=parent, kinds=kinds))
+        if len(parents) > 1:
+            shown_as = self.repo.merged_into([c.id for c in children])
+            present = {c.id for c in children}
+            children = [c for c in children if shown_as.get(c.id) not in present]
+        children = self.repo.with_group_progress(children)
         return sorted(children, key=lambda c: (c.season or 0, c.episode or 0, c.title))
 
     def extras(self, item_id: str) -> list[Item]:

@@ -131,6 +131,9 @@ class Item:
     position_s: float = 0.0
     offline: bool = False
     """True when the item can be played without a server (local, or downloaded)."""
+    resolution: str | None = None
+    """The video resolution of its best version ("2160p", "1080p") where known; filled by
+    `Engine.versions` (not stored: lists leave it None)."""
 
     @property
     def path(self) -> str | None:

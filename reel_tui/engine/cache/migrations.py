@@ -195,7 +195,29 @@ _V3_DOWNLOADS: tuple[str, ...] = (
     "ALTER TABLE downloads ADD COLUMN completed_at REAL",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_TABLES, _V2_TITLE_SEARCH, _V3_DOWNLOADS)
+# Step 4: one library across sources. `merge_key` names what an item is (a TMDB/IMDb/TVDB
+# id, else its normalised title and year, or its show and episode numbers); `merged_into` is
+# the id of the item its group shows instead of it (NULL: the item is shown); `merge_title`
+# is a movie's or show's folded title (and year), `merge_hash` the content_hash it was
+# folded from (so only new and changed items are folded again). All are set by
+# cache/merge.py after each sync, never by the item write path, which stays as fast as it
+# was; the partial indexes only hold rows that have a value.
+_V4_MERGE: tuple[str, ...] = (
+    "ALTER TABLE items ADD COLUMN merge_key TEXT",
+    "ALTER TABLE items ADD COLUMN merged_into TEXT",
+    "ALTER TABLE items ADD COLUMN merge_title TEXT",
+    "ALTER TABLE items ADD COLUMN merge_hash TEXT",
+    "CREATE INDEX items_merge_key ON items(merge_key) WHERE merge_key IS NOT NULL",
+    "CREATE INDEX items_merged_into ON items(merged_into) WHERE merged_into IS NOT NULL",
+    "CREATE INDEX items_merge_title ON items(merge_title) WHERE merge_title IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1_TABLES,
+    _V2_TITLE_SEARCH,
+    _V3_DOWNLOADS,
+    _V4_MERGE,
+)
 """MIGRATIONS[n] takes a file from version n to version n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reel_tui.engine.cache.db import SQLITE_HEADER, classify
 from reel_tui.engine.cache.items import rebuild_title_index
+from reel_tui.engine.cache.merge import refresh_merge
 from reel_tui.engine.cache.migrations import SCHEMA_VERSION
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import CacheCorruptError, CacheLockedError, CacheTooNewError
@@ -298,7 +299,10 @@ def repair_cache(path: Path, *, force: bool = False, busy_timeout_s: float = 1.0
         _drop_orphans(new, tables)
         new.execute("BEGIN")
         rebuild_title_index(new)
+        # Copies of the same title may be among the lost rows: group every item afresh.
+        new.execute("UPDATE items SET merge_hash = NULL, merged_into = NULL")
         new.execute("COMMIT")
+        refresh_merge(new)
     finally:
         new.close()
     if not tables:

@@ -11,6 +11,10 @@ Beyond the core interface:
 - ``mark_progress_synced(ids, up_to=t)``: leaves rows saved after the delivered report unsynced.
 - ``list_libraries`` fills ``Library.item_count`` live (the library's movies and shows).
 - A write naming a source that is not in the cache raises ``SourceNotFoundError``.
+- One library across sources (``cache/merge.py``): ``list_items``/``count_items`` with no
+  source, library or parent give one row per group of the same title on several sources, with
+  the group's latest watched state; ``refresh_merge(source_id)`` regroups after a sync;
+  ``versions(item_id)``, ``shown_item``, ``with_group_progress``, ``merged_into``, ``get_items``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import contextlib
 import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -26,7 +31,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import peewee
 
 from reel_tui.engine.cache import items as item_store
-from reel_tui.engine.cache import state
+from reel_tui.engine.cache import merge, state
 from reel_tui.engine.cache.db import (
     CacheDatabase,
     ItemRow,
@@ -37,6 +42,7 @@ from reel_tui.engine.cache.db import (
     translate_errors,
 )
 from reel_tui.engine.cache.items import ItemChanges
+from reel_tui.engine.cache.merge import MergeStats
 from reel_tui.engine.cache.migrations import prepare_file
 from reel_tui.engine.cache.rows import dumps, item_from_row, loads_mapping
 from reel_tui.engine.cache.state import IndexedFile
@@ -286,11 +292,30 @@ class Repository:
     def list_items(self, query: ItemQuery) -> list[Item]:
         """A page of items: filtered, sorted and paged as `query` says."""
         select = item_store.filter_items(item_store.item_select(), query)
+        merged = merge.is_merged_view(query.source_id, query.library_id, query.parent_id)
+        if merged:
+            select = select.where(merge.MERGED_INTO.is_null())
         select = item_store.order_items(select, query)
         # peewee builds the SQL; rows are read straight from sqlite3, which skips peewee's
         # per-column conversion (a third of the time of a 100k-item listing).
         sql, params = select.bind(self._db).sql()
-        return [item_from_row(row) for row in self._db.raw().execute(sql, params)]
+        found = [item_from_row(row) for row in self._db.raw().execute(sql, params)]
+        return self.with_group_progress(found) if merged and found else found
+
+    @_guarded
+    def with_group_progress(self, shown: list[Item]) -> list[Item]:
+        """Shown items of merged groups with the watched state their group last had."""
+        conn = self._db.raw()
+        groups = merge.hidden_versions(conn, [item.id for item in shown])
+        if not groups:
+            return shown
+        latest = merge.latest_progress(conn, groups)
+        return [
+            replace(item, watched=latest[item.id][0], position_s=latest[item.id][1])
+            if item.id in latest
+            else item
+            for item in shown
+        ]
 
     @_guarded
     def count_items(self, query: ItemQuery) -> int:
@@ -304,6 +329,8 @@ class Repository:
                 on=(ProgressRow.item_id == ItemRow.id),
             )
         select = item_store.filter_items(select, query)
+        if merge.is_merged_view(query.source_id, query.library_id, query.parent_id):
+            select = select.where(merge.MERGED_INTO.is_null())
         count: Any = select.scalar(self._db)
         return int(count or 0)
 
@@ -415,3 +442,47 @@ class Repository:
     def set_sync_meta(self, source_id: str, key: str, value: Any) -> None:
         """Store a JSON-able value about a source's sync under `key`."""
         state.set_sync_meta(self._db, source_id, key, value)
+
+    # one library across sources (cache/merge.py) -----------------------------------------
+
+    @_guarded
+    def refresh_merge(self, source_id: str | None = None) -> MergeStats:
+        """Recompute which items of different sources are the same.
+
+        Args:
+            source_id: the source a sync changed (its items get their keys again); None:
+                every item's (after a source was removed, or a repair).
+        """
+        return merge.refresh_merge(self._db.raw(), source_id)
+
+    @_guarded
+    def versions(self, item_id: str) -> list[Item]:
+        """Every item that is the same movie, show, season or episode as `item_id` (itself
+        included), each with its own progress, in no particular order."""
+        ids = merge.version_ids(self._db.raw(), item_id)
+        query = item_store.item_select().where(ItemRow.id.in_(ids))
+        found = [item_from_row(row) for row in query.tuples().execute(self._db)]
+        if not found:
+            raise ItemNotFoundError(f"No item with id {item_id}")
+        return found
+
+    @_guarded
+    def shown_item(self, item_id: str) -> Item:
+        """`get_item` with the watched state and position its group last had."""
+        item = self.get_item(item_id)
+        return self.with_group_progress([item])[0]
+
+    @_guarded
+    def get_items(self, item_ids: Sequence[str]) -> list[Item]:
+        """The items of these ids that exist, in no particular order."""
+        found: list[Item] = []
+        ids = list(dict.fromkeys(item_ids))
+        for start in range(0, len(ids), 500):
+            query = item_store.item_select().where(ItemRow.id.in_(ids[start : start + 500]))
+            found += [item_from_row(row) for row in query.tuples().execute(self._db)]
+        return found
+
+    @_guarded
+    def merged_into(self, item_ids: Sequence[str]) -> dict[str, str]:
+        """For those of `item_ids` shown through another item of their group: that item's id."""
+        return merge.merged_targets(self._db.raw(), list(item_ids))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +30,7 @@ from reel_tui.engine.metadata.merge import (
     merge_episode,
     merge_metadata,
     set_show_title,
+    strip_provider_fields,
     with_match,
 )
 from reel_tui.engine.metadata.provider_base import NotCachedError
@@ -140,6 +141,22 @@ class MetadataAggregator:
     def _new_run(self) -> None:
         self._local.failed = set()
         self._local.seasons = {}
+        self._local.failures = 0
+
+    @property
+    def failures(self) -> int:
+        """Items of this thread's run whose provider lookups failed (they kept what they had)."""
+        return int(getattr(self._local, "failures", 0))
+
+    @property
+    def failed_providers(self) -> frozenset[str]:
+        """Providers not asked any more in this thread's run (refused key, unreachable)."""
+        return frozenset(self._failed)
+
+    @property
+    def all_failed(self) -> bool:
+        """Every provider refused its key or could not be reached in this thread's run."""
+        return bool(self.providers) and self._failed >= set(self.providers)
 
     def close(self) -> None:
         for provider in self.providers.values():
@@ -182,7 +199,9 @@ class MetadataAggregator:
                 }
             )
         )
-        query = self.query_of(item, numbers)
+        # Asked as the name or NFO describe the item: ids and a title a (maybe wrong) earlier
+        # match gave would only find that match again.
+        query = self.query_of(strip_provider_fields(item), numbers)
         found: list[Candidate] = []
         failures: list[ReelError] = []
         self._new_run()
@@ -251,14 +270,23 @@ class MetadataAggregator:
             for provider in self.providers.values():
                 provider.cache_only = False
 
+    def enrich_groups(self, groups: Iterable[Sequence[Item]]) -> Iterator[list[Item]]:
+        """`enrich` of independent groups (a movie; a show with its seasons and episodes) in
+        one run, with the network: a provider that failed is not asked again for later groups.
+        Yields each group's items as `enrich` would return them."""
+        self._new_run()
+        for group in groups:
+            yield self._enrich_all(group)
+
     def _enrich_all(self, items: Sequence[Item]) -> list[Item]:
         tree = _Tree.of(items)
-        keys = [key for item in items for key in correction_keys(item)]
-        stored = self.corrections.for_keys(keys) if keys else {}
+        # Most libraries have no correction at all: one count instead of a lookup per item.
+        keys = [key for item in items for key in correction_keys(item)] if items else []
+        stored = self.corrections.for_keys(keys) if keys and self.corrections.count() else {}
         for index, item in enumerate(tree.items):
             if item.kind not in MATCHABLE:
                 continue
-            corrections = _corrections_of(item, stored)
+            corrections = corrections_of(item, stored)
             chosen = corrections.get(MATCH_FIELD)
             try:
                 self._enrich_one(tree, index, chosen.value if chosen else None)
@@ -267,7 +295,7 @@ class MetadataAggregator:
             except ReelError as error:
                 self._note_failure(item, error)
         for index, item in enumerate(tree.items):
-            values = {f: c.value for f, c in _corrections_of(item, stored).items()}
+            values = {f: c.value for f, c in corrections_of(item, stored).items()}
             values.pop(MATCH_FIELD, None)
             if values:
                 tree.items[index] = apply_field_corrections(item, values)
@@ -275,6 +303,7 @@ class MetadataAggregator:
 
     def _note_failure(self, item: Item, error: ReelError) -> None:
         # One item's failure must not stop the sync: it keeps what it had.
+        self._local.failures = self.failures + 1
         log.warning("metadata for %s not updated: %s", item.title, error)
 
     def _enrich_one(self, tree: _Tree, index: int, chosen: Any) -> None:
@@ -334,6 +363,7 @@ class MetadataAggregator:
                 raise  # a later provider must not win only because its answer was cached
             except (AuthError, SourceUnavailableError) as error:
                 self._failed.add(name)
+                self._local.failures = self.failures + 1
                 log.warning("%s is not asked again in this sync: %s", name, error)
                 continue
             if ranked and ranked[0].confidence >= self.threshold:
@@ -386,7 +416,7 @@ class MetadataAggregator:
         self.corrections.set(correction_keys(item), name, value, source_id=item.source_id)
 
 
-def _corrections_of(
+def corrections_of(
     item: Item, stored: Mapping[str, Mapping[str, Correction]]
 ) -> dict[str, Correction]:
     """The item's corrections: by file first, then by id (the newest of each field wins)."""

@@ -16,6 +16,10 @@ from reel_tui.engine.metadata.types import EpisodeMetadata, Metadata
 from reel_tui.engine.models import ExternalIds, Item, ItemKind
 
 FIELD_SOURCES = "field_sources"
+BASE_VALUES = "base_values"
+"""details key: the values providers replaced (what the name or server said), so that a
+different match can start from them again (`strip_provider_fields`)."""
+PROVIDERS = frozenset({"tmdb", "tvdb", "omdb"})
 PROTECTED = frozenset({"nfo", "correction"})
 CORRECTABLE_FIELDS = ("title", "original_title", "year", "overview", "air_date")
 """Item fields a user can set by hand (`MetadataAggregator.correct_field`)."""
@@ -55,6 +59,8 @@ class _Merger:
         self.details = dict(item.details)
         self.sources = field_sources(item)
         self.ids = item.external_ids.as_dict()
+        base = item.details.get(BASE_VALUES)
+        self.base: dict[str, Any] = dict(base) if isinstance(base, dict) else {}
 
     def may_set(self, name: str, source: str, *, fill_only: bool) -> bool:
         current = self.sources.get(name)
@@ -70,6 +76,8 @@ class _Merger:
             return
         if not self.may_set(name, source, fill_only=fill_only):
             return
+        if source in PROVIDERS and self.sources.get(name) not in PROVIDERS:
+            self.base.setdefault(name, getattr(self.item, name))
         self.fields[name] = value
         self.sources[name] = source
 
@@ -89,6 +97,8 @@ class _Merger:
 
     def result(self) -> Item:
         self.details[FIELD_SOURCES] = self.sources
+        if self.base:
+            self.details[BASE_VALUES] = self.base
         return replace(
             self.item,
             **self.fields,
@@ -161,3 +171,32 @@ def apply_field_corrections(item: Item, corrections: dict[str, Any]) -> Item:
 def with_match(item: Item, match: dict[str, Any]) -> Item:
     """`item` recording which provider record it was matched to, and how."""
     return replace(item, details={**item.details, "match": match})
+
+
+def strip_provider_fields(item: Item) -> Item:
+    """`item` without what providers gave it: their fields, ids, ratings and match record,
+    with the values the name, an NFO or the server had given back (before another match)."""
+    sources = field_sources(item)
+    if not any(origin in PROVIDERS for origin in sources.values()):
+        return item
+    base = item.details.get(BASE_VALUES)
+    base = base if isinstance(base, dict) else {}
+    fields: dict[str, Any] = {}
+    details = dict(item.details)
+    ids = item.external_ids.as_dict()
+    kept: dict[str, str] = {}
+    for name, origin in sources.items():
+        if origin not in PROVIDERS:
+            kept[name] = origin
+        elif name.startswith("ids."):
+            ids[name[4:]] = None
+        elif name in _ITEM_FIELDS:
+            fields[name] = base.get(name)
+        else:
+            details.pop(name, None)
+    if fields.get("title") is None and "title" in fields:
+        fields["title"] = item.title  # an item always has a title
+    for key in ("match", "ratings", BASE_VALUES):
+        details.pop(key, None)
+    details[FIELD_SOURCES] = kept
+    return replace(item, **fields, details=details, external_ids=ExternalIds(**ids))

@@ -9,11 +9,12 @@ import httpx
 
 from reel_tui.config_schema import Config
 from reel_tui.engine.cache.db import CacheDatabase
-from reel_tui.engine.cache.metadata import CorrectionStore, MetadataCache
+from reel_tui.engine.cache.metadata import CorrectionStore
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.metadata.aggregator import MetadataAggregator, descendants
+from reel_tui.engine.metadata.merge import strip_provider_fields
 from reel_tui.engine.metadata.omdb import OmdbProvider
-from reel_tui.engine.metadata.provider_base import provider_settings
+from reel_tui.engine.metadata.provider_base import ProviderCache, provider_settings
 from reel_tui.engine.metadata.tmdb import TmdbProvider
 from reel_tui.engine.metadata.tvdb import TvdbProvider
 from reel_tui.engine.metadata.types import MetadataProvider
@@ -46,7 +47,7 @@ def open_aggregator(
         transport: the HTTP transport under every provider's client (tests).
     """
     db = cache_database(repo)
-    cache = MetadataCache(db)
+    cache = ProviderCache(db)
     settings = provider_settings(config, secrets)
     providers: dict[str, MetadataProvider] = {}
     for name in config.metadata.providers:
@@ -94,6 +95,8 @@ def apply_match(
     if item.kind is ItemKind.SHOW:
         siblings = repo.list_items(ItemQuery(source_id=item.source_id, include_extras=True))
         family += descendants(item, siblings)
-    enriched = aggregator.enrich(family)
+    # What the previous (wrong) match gave must not outlive it: its ids above all, which
+    # a new match never overwrites and which decide what the item merges with.
+    enriched = aggregator.enrich([strip_provider_fields(member) for member in family])
     repo.upsert_items(enriched)
     return repo.get_item(item.id)

@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -144,7 +144,14 @@ class LocalSync:
         read_nfo: bool,
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
+        enrich: Callable[[list[Item]], list[Item]] | None = None,
     ) -> None:
+        """Args:
+        enrich: applied to the grouped items before they are written: the metadata the
+            cache already holds and the user's corrections (no network; see
+            ``metadata.enrichment.cached_enricher``). None: items as the names and NFOs say.
+        """
+        self.enrich = enrich
         self.source = source
         self.repo = repo
         self.read_nfo = read_nfo
@@ -218,6 +225,11 @@ class LocalSync:
         with collector_paused():
             items = self._group(walk, index, diff, parsed, nfo_rows)
         self._check_cancel()
+        if self.enrich is not None:
+            # Regrouping rebuilds every item from its name: without this, a re-scan would
+            # write matched items back as bare names until the next metadata pass.
+            items = self.enrich(items)
+            self._check_cancel()
         upserts = [
             IndexedFile(p, *walk.videos[p], parsed=parsed_to_mapping(parsed[p])) for p in parsed
         ]
