@@ -173,9 +173,9 @@ class Engine:
 
     def _make_backend(self, source: Source) -> MediaBackend:
         if source.kind is SourceKind.LOCAL:
-            from reel_tui.engine.metadata.local_scan import EnrichingLocalBackend
+            from reel_tui.engine.backends.local.backend import LocalBackend
 
-            return EnrichingLocalBackend(
+            return LocalBackend(
                 source,
                 self.repo,
                 read_nfo=self.config.metadata.read_nfo,

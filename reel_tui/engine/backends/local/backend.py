@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 
 from reel_tui.engine.backends.base import (
     BackendContext,
@@ -33,14 +34,24 @@ class LocalBackend(MediaBackend):
         source: The source (its location is the folder, its library_kind how names are read).
         repo: The cache.
         read_nfo: Let Kodi-style NFO files override the names (config `metadata.read_nfo`).
+        enrich: Applied to every scan's items before they are written (the engine passes the
+            metadata the cache already holds and the user's corrections); None: names only.
     """
 
     kind = SourceKind.LOCAL
     capabilities = Capability.LIVE_UPDATES
 
-    def __init__(self, source: Source, repo: Repository, *, read_nfo: bool = True) -> None:
+    def __init__(
+        self,
+        source: Source,
+        repo: Repository,
+        *,
+        read_nfo: bool = True,
+        enrich: Callable[[list[Item]], list[Item]] | None = None,
+    ) -> None:
         super().__init__(source, repo)
         self.read_nfo = read_nfo
+        self._enrich = enrich
 
     @classmethod
     def create(cls, source: Source, context: BackendContext) -> LocalBackend:
@@ -65,7 +76,12 @@ class LocalBackend(MediaBackend):
             SyncCancelled: `cancel` was set; nothing was written.
         """
         run = LocalSync(
-            self.source, self.repo, read_nfo=self.read_nfo, progress=progress, cancel=cancel
+            self.source,
+            self.repo,
+            read_nfo=self.read_nfo,
+            progress=progress,
+            cancel=cancel,
+            enrich=self._enrich,
         )
         return run.run(full=full)
 
