@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from reel_tui.engine.downloads import DownloadManager
     from reel_tui.engine.metadata.aggregator import MetadataAggregator
     from reel_tui.engine.metadata.enrichment import EnrichResult
+    from reel_tui.engine.metadata.images import ImageCache
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class Engine:
         self._backends_lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
         self._downloads: DownloadManager | None = None
+        self._images: ImageCache | None = None
         self._aggregator: MetadataAggregator | None = None
         self._aggregator_lock = threading.Lock()
         self.metadata_queue = MetadataQueue(self._run_metadata)
@@ -92,12 +94,24 @@ class Engine:
             self._downloads = DownloadManager.for_engine(self)
         return self._downloads
 
+    @property
+    def images(self) -> ImageCache:
+        """The poster and artwork cache of this run (made on first use, shared by all screens)."""
+        with self._backends_lock:
+            if self._images is None:
+                from reel_tui.engine.metadata.images import ImageCache
+
+                self._images = ImageCache.open(self.config, self.locations, self.repo)
+            return self._images
+
     def close(self) -> None:
         self.stop_background()
         if self._downloads is not None:
             self._downloads.close()
         if self._aggregator is not None:
             self._aggregator.close()
+        if self._images is not None:
+            self._images.close()
         with self._backends_lock:
             backends, self._backends = list(self._backends.values()), {}
         for backend in backends:

@@ -1,13 +1,11 @@
 """Loading a screen's posters: ``Poster.Wanted`` -> a thread worker -> the poster drawn.
 
-The image cache is the engine's (``engine.images``) when it has one; until then the screen
-opens its own on first use and closes it when the screen goes.
+Images come through the engine's image cache (``engine.images``), shared by every screen.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +31,6 @@ class PosterLoading:
 
     item: Item | None
     engine: Engine
-    _own_images: ImageCache | None = None
-    _images_lock = threading.Lock()
 
     def on_poster_wanted(self, message: Poster.Wanted) -> None:
         message.stop()
@@ -87,20 +83,5 @@ class PosterLoading:
         except ReelError:
             return None
 
-    def _images(self) -> ImageCache | None:
-        shared: ImageCache | None = getattr(self.engine, "images", None)
-        if shared is not None:
-            return shared
-        with self._images_lock:
-            if self._own_images is None:
-                from reel_tui.engine.metadata.images import ImageCache
-
-                engine = self.engine
-                self._own_images = ImageCache.open(engine.config, engine.locations, engine.repo)
-            return self._own_images
-
-    def on_unmount(self) -> None:
-        own, self._own_images = self._own_images, None
-        if own is not None:
-            # close() waits for running fetches: not on the UI thread.
-            threading.Thread(target=own.close, name="reel-images-close").start()
+    def _images(self) -> ImageCache:
+        return self.engine.images
