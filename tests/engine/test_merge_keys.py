@@ -122,3 +122,23 @@ def test_titles_fold_case_accents_articles_and_punctuation() -> None:
     assert title_key("Amélie") == title_key("AMELIE")
     assert title_key("Fast & Furious") == title_key("Fast and Furious")
     assert title_key("Alien") != title_key("Aliens")
+
+
+def test_a_repaired_cache_shows_each_title_once_again(tmp_path: Path) -> None:
+    from reel_tui.engine.cache.repair import repair_cache
+
+    path = tmp_path / "cache.db"
+    with Repository.open(path) as repository:
+        for name, kind in (("a", SourceKind.LOCAL), ("b", SourceKind.JELLYFIN)):
+            repository.add_source(Source(name, kind, name, f"/{name}", LibraryKind.MIXED))
+        repository.upsert_items(
+            [movie("a", 1, "Heat", 1995, tmdb="949"), movie("b", 1, "Heat", 1995, tmdb="949")]
+        )
+        repository.refresh_merge()
+    # The local copy, shown for the group, is among the rows a damaged file loses.
+    with Repository.open(path) as repository:
+        repository.remove_source("a")
+    report = repair_cache(path, force=True)
+    assert report.repaired
+    with Repository.open(path) as repository:
+        assert shown_titles(repository) == [("b", "Heat")]
