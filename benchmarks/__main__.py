@@ -16,6 +16,9 @@ MODULES = (
     "benchmarks.playback",
     "benchmarks.sync_jellyfin",
     "benchmarks.sync_plex",
+    "benchmarks.ui_start",
+    "benchmarks.ui_keys",
+    "benchmarks.ui_memory",
 )
 
 

@@ -32,13 +32,13 @@ def print_table(figures: Sequence[Figure], *, title: str | None = None) -> None:
     if title:
         print(title)
     header = (
-        f"{'figure':<44} {'ours':>10} {'baseline':>10} {'unit':<6} {'ratio':>7}  {'goal':<18} met"
+        f"{'figure':<52} {'ours':>10} {'baseline':>10} {'unit':<6} {'ratio':>7}  {'goal':<18} met"
     )
     print(header)
     print("-" * len(header))
     for figure in figures:
         print(
-            f"{figure.name:<44} {figure.ours:>10.4g} {figure.baseline:>10.4g} {figure.unit:<6} "
+            f"{figure.name:<52} {figure.ours:>10.4g} {figure.baseline:>10.4g} {figure.unit:<6} "
             f"{figure.ratio:>7.2f}  {figure.goal:<18} {'yes' if figure.met else 'NO'}"
         )
     named = [f"{f.name}: {f.baseline_name}" for f in figures if f.baseline_name]

@@ -6,6 +6,7 @@ engine through `app.engine` and run every engine call in a thread worker.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,14 +24,33 @@ from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.sync import SyncState, SyncStatus
-from reel_tui.screens.downloads import DownloadsScreen
-from reel_tui.screens.home import HomeScreen
 from reel_tui.screens.library import LibraryScreen
-from reel_tui.screens.sources import SourcesScreen
 from reel_tui.widgets.status_header import describe_sync
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from reel_tui.player.session import PlaybackSession
+
+
+# The places other than the library are imported when first opened, not at start-up: the
+# first screen waits for nothing it does not show.
+def _home_screen() -> Screen[None]:
+    from reel_tui.screens.home import HomeScreen
+
+    return HomeScreen()
+
+
+def _sources_screen() -> Screen[None]:
+    from reel_tui.screens.sources import SourcesScreen
+
+    return SourcesScreen()
+
+
+def _downloads_screen() -> Screen[None]:
+    from reel_tui.screens.downloads import DownloadsScreen
+
+    return DownloadsScreen()
 
 
 class SyncStatusChanged(Message):
@@ -51,6 +71,14 @@ class SyncStatusChanged(Message):
             and message.status.state is SyncState.SYNCING
             and self.status.state is SyncState.SYNCING
         )
+
+
+class BackgroundStartFailed(Message):
+    """Syncs, watches or downloads could not start (posted from the thread starting them)."""
+
+    def __init__(self, error: ReelError) -> None:
+        super().__init__()
+        self.error = error
 
 
 class ReelCommands(Provider):
@@ -104,10 +132,10 @@ class ReelApp(PlaybackApp):
     CSS_PATH = "app.tcss"
     TITLE = "Reel"
     MODES: ClassVar[dict[str, Any]] = {
-        "home": HomeScreen,
+        "home": _home_screen,
         "library": LibraryScreen,
-        "sources": SourcesScreen,
-        "downloads": DownloadsScreen,
+        "sources": _sources_screen,
+        "downloads": _downloads_screen,
     }
     DEFAULT_MODE: ClassVar[str] = "library"
     COMMANDS = App.COMMANDS | {ReelCommands}
@@ -151,16 +179,41 @@ class ReelApp(PlaybackApp):
         self.background = background
         self._unsubscribe: Callable[[], None] | None = None
         self._queue_started = False
+        self._background_start: threading.Thread | None = None
         if config.display.theme in self.available_themes:
             self.theme = config.display.theme
 
     def on_mount(self) -> None:
         self._unsubscribe = self.engine.sync_queue.subscribe(self._sync_status_from_thread)
         if self.background:
-            self.engine.start_background()
+            # Syncs (network), folder watches (a walk of every local tree) and downloads start
+            # once the first screen is drawn: before it, only the cache is read.
+            self.call_after_refresh(self._start_background)
         if self.config.general.start_screen != "library":
             self.switch_mode(self.config.general.start_screen)
         self.start_playback_events()
+
+    def _start_background(self) -> None:
+        if not (self.background and self.is_running) or self._background_start is not None:
+            return
+        # Starting it builds an HTTP client and lists sources: a thread of its own keeps that
+        # off the first frames. A plain thread, not a worker, so on_unmount can join it before
+        # stopping what it started.
+        self._background_start = threading.Thread(
+            target=self._start_background_thread, name="reel-background-start", daemon=True
+        )
+        self._background_start.start()
+
+    def _start_background_thread(self) -> None:
+        try:
+            self.engine.start_background()
+        except ReelError as error:
+            # The library still shows from the cache; say why syncs will not run. Posted, not
+            # called: on_unmount may be joining this thread on the UI thread.
+            self.post_message(BackgroundStartFailed(error))
+
+    def on_background_start_failed(self, message: BackgroundStartFailed) -> None:
+        self.notify(str(message.error), title="Error", severity="error", timeout=8)
 
     def on_unmount(self) -> None:
         self.stop_playback_events()
@@ -168,6 +221,8 @@ class ReelApp(PlaybackApp):
             self._unsubscribe()
             self._unsubscribe = None
         if self.background:
+            if self._background_start is not None:
+                self._background_start.join()
             self.engine.stop_background()
         elif self._queue_started:
             self.engine.sync_queue.stop()
@@ -218,6 +273,8 @@ class ReelApp(PlaybackApp):
     async def action_add_folder(self) -> None:
         await self.switch_mode("sources")
         screen = self.screen
+        from reel_tui.screens.sources import SourcesScreen
+
         if isinstance(screen, SourcesScreen):
             screen.action_add_folder()
 

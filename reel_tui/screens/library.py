@@ -11,20 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
-from reel_tui.engine.models import Item, ItemKind, SortKey, Source
+from reel_tui.engine.models import ItemKind, SortKey, Source
 from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.screens.base import ReelScreen
 from reel_tui.screens.details import DetailsScreen
-from reel_tui.screens.library_view import SORT_LABELS, LibraryView
+from reel_tui.screens.library_view import SORT_LABELS, LibraryView, ViewRows
 from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.status_header import StatusHeader
 
-PAGE_SIZE = 100
-SEARCH_DEBOUNCE_S = 0.15
 ALL_SOURCES = "__all__"
 EMPTY_LIBRARY_HELP = (
     "No sources yet.\n\n"
@@ -36,7 +33,13 @@ NO_MATCHES = "Nothing here: escape clears the search, w the filter."
 
 
 class LibraryScreen(ReelScreen):
-    """Browse the cached library; every query runs in a thread worker."""
+    """Browse the cached library; every query runs in a thread worker.
+
+    The list reads its rows itself, a page at a time, from the `ViewRows` this screen hands
+    it: a change of tab, sort, filter or search costs one count and one page, whatever the
+    size of the library. Search runs on every keystroke (no debounce: the goal is a list
+    updated within a frame of the key); a newer query makes older results stale.
+    """
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -49,39 +52,26 @@ class LibraryScreen(ReelScreen):
         Binding("escape", "go_up", "Back", show=False),
     ]
 
-    class ItemsLoaded(Message):
-        """A page of items came back from the worker."""
-
-        def __init__(
-            self, generation: int, offset: int, items: Sequence[Item], total: int | None
-        ) -> None:
-            super().__init__()
-            self.generation = generation
-            self.offset = offset
-            self.items = items
-            self.total = total
-
     class SourcesLoaded(Message):
         """The list of sources came back from the worker."""
 
-        def __init__(self, sources: Sequence[Source]) -> None:
+        def __init__(self, sources: Sequence[Source], *, reload_items: bool) -> None:
             super().__init__()
             self.sources = sources
+            self.reload_items = reload_items
+            """The items may have changed too (a sync finished): read them again."""
 
     def __init__(self) -> None:
         super().__init__()
         self.view = LibraryView()
         """What is shown; replaced (never mutated) on every change."""
         self.sources: list[Source] = []
-        self._generation = 0
-        self._pending_offset: int | None = None
         self._keep_cursor: list[tuple[str, int]] = []
-        """For each level drilled out of: the item the cursor was on and how many rows were
-        loaded, so going up reloads enough rows to put the cursor back on it."""
-        self._search_timer: Timer | None = None
+        """For each level drilled out of: the item the cursor was on and its row, so going
+        up puts the cursor back on it."""
         self._seen_sync: dict[str, float] = {}
         self._stale = False
-        self._keep_id: str | None = None
+        self._sources_generation = 0
 
     def compose(self) -> ComposeResult:
         yield StatusHeader("Library")
@@ -112,9 +102,12 @@ class LibraryScreen(ReelScreen):
             watched=None if display.show_watched else False,
         )
         self.watch(self.app, "sync_statuses", self._on_sync_statuses, init=False)
+        self._sources_generation = self.reel_app.sources_generation
         self.watch(self.app, "sources_generation", self._sources_changed, init=False)
         self.query_one(MediaTable).focus()
-        self._load_sources()
+        # The items of "all sources" do not wait for the list of sources: both are read at once.
+        self.reload()
+        self._load_sources(reload_items=False)
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -124,78 +117,58 @@ class LibraryScreen(ReelScreen):
     # -- loading -------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="library-sources", exit_on_error=False)
-    def _load_sources(self) -> None:
+    def _load_sources(self, *, reload_items: bool = True) -> None:
         sources = self.engine.list_sources()
         if not get_current_worker().is_cancelled:
-            self.post_message(self.SourcesLoaded(sources))
+            self.post_message(self.SourcesLoaded(sources, reload_items=reload_items))
 
     def on_library_screen_sources_loaded(self, message: SourcesLoaded) -> None:
         self.sources = list(message.sources)
         select = cast(Select[str], self.query_one("#source-select", Select))
         current = self.view.source_id if self.view.source_id else ALL_SOURCES
         options = [("All sources", ALL_SOURCES)] + [(s.name, s.id) for s in self.sources]
+        reload_items = message.reload_items
         if current not in {value for _label, value in options}:
             current = ALL_SOURCES
             self.view = replace(self.view, source_id=None, path=())
+            reload_items = True
         with select.prevent(Select.Changed):
             select.set_options(options)
             select.value = current
         self.set_class(not self.sources, "-no-sources")
         self._show_source_in_header()
-        self.reload()
+        if reload_items:
+            table = self.query_one(MediaTable)
+            self.reload(row=table.cursor_row)
+        elif not self.query_one(MediaTable).is_counting:
+            # The rows may have come first: "nothing here" depends on there being sources.
+            self._update_summary()
 
-    def reload(self, *, keep_id: str | None = None, rows: int = 0) -> None:
-        """Re-run the current view's query from the first page.
+    def reload(self, *, keep_id: str | None = None, row: int = 0) -> None:
+        """Read the current view's rows afresh.
 
         Args:
-            keep_id: the item to put the cursor on (default: the one under it now).
-            rows: load at least this many rows (default: as many as are loaded now).
+            keep_id: the item to put the cursor on (default: the one under it now), when it
+                is among the rows read around `row`.
+            row: the row to read around, and to put the cursor on when `keep_id` is not found.
         """
-        self._generation += 1
-        self._pending_offset = None
         table = self.query_one(MediaTable)
         if keep_id is None and (item := table.highlighted_item) is not None:
             keep_id = item.id
-        self._keep_id = keep_id
         self.query_one("#breadcrumb", Static).update(self._breadcrumb_text())
-        limit = max(PAGE_SIZE, rows or len(table.items))
-        self._load_page(self.view, self._generation, 0, limit)
+        rows = ViewRows(self.engine, self.view)
+        table.load(rows, keep_id=keep_id, row=row, with_show=self.view.parent is None)
 
-    @work(thread=True, exclusive=True, group="library-items", exit_on_error=False)
-    def _load_page(self, view: LibraryView, generation: int, offset: int, limit: int) -> None:
-        if view.parent is not None:
-            items = view.order_children(self.engine.list_items(view.query()))
-            total: int | None = len(items)
-        else:
-            total = self.engine.count_items(view.query()) if offset == 0 else None
-            items = self.engine.list_items(view.query(offset, limit))
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.ItemsLoaded(generation, offset, items, total))
-
-    def on_library_screen_items_loaded(self, message: ItemsLoaded) -> None:
-        if message.generation != self._generation:
-            return  # a newer query has been asked for since
-        table = self.query_one(MediaTable)
-        table.show_episode_show = self.view.parent is None
-        if message.offset == 0:
-            table.replace_items(message.items, message.total or 0, keep_id=self._keep_id)
-        elif message.offset == len(table.items):
-            table.append_items(message.items)
-        self._pending_offset = None
-        self._update_summary()
-
-    @on(MediaTable.NeedMore)
-    def _load_next_page(self, message: MediaTable.NeedMore) -> None:
-        if self._pending_offset == message.loaded:
-            return
-        self._pending_offset = message.loaded
-        self._load_page(self.view, self._generation, message.loaded, PAGE_SIZE)
-
+    @on(MediaTable.Reloaded)
     def _update_summary(self) -> None:
         table = self.query_one(MediaTable)
         count = f"{table.total} item" + ("" if table.total == 1 else "s")
         self.query_one("#view-summary", Static).update(f"{self.view.summary()} · {count}")
         self.set_class(table.total == 0 and bool(self.sources), "-empty-result")
+
+    @on(MediaTable.LoadFailed)
+    def _rows_failed(self, message: MediaTable.LoadFailed) -> None:
+        self.reel_app.on_worker_state_changed(message.event)
 
     def _breadcrumb_text(self) -> str:
         text = self.view.breadcrumb()
@@ -208,13 +181,18 @@ class LibraryScreen(ReelScreen):
         label = names.get(self.view.source_id or "", "All sources")
         self.query_one(StatusHeader).source_label = label
 
-    def _change_view(self, view: LibraryView, *, keep_id: str | None = None, rows: int = 0) -> None:
+    def _change_view(self, view: LibraryView, *, keep_id: str | None = None, row: int = 0) -> None:
         self.view = view
-        self.reload(keep_id=keep_id, rows=rows)
+        self.reload(keep_id=keep_id, row=row)
 
     # -- sync ----------------------------------------------------------------------------
 
-    def _sources_changed(self) -> None:
+    def _sources_changed(self, generation: int) -> None:
+        # Textual calls the watcher once as the app's reactive is first read, with no
+        # change: only a newer generation than the one at mount means new sources.
+        if generation == self._sources_generation:
+            return
+        self._sources_generation = generation
         if self.is_current:
             self._load_sources()
         else:
@@ -241,15 +219,11 @@ class LibraryScreen(ReelScreen):
 
     @on(MediaTable.RowSelected)
     def _open_row(self, event: MediaTable.RowSelected) -> None:
-        table = self.query_one(MediaTable)
-        if not 0 <= event.cursor_row < len(table.items):
-            return
-        item = table.items[event.cursor_row]
+        item = event.item
         if item.kind in (ItemKind.SHOW, ItemKind.SEASON):
-            self._keep_cursor.append((item.id, len(table.items)))
+            self._keep_cursor.append((item.id, event.cursor_row))
             self._change_view(self.view.drill_into(item))
             self._clear_search_box()
-            table.move_cursor(row=0)
         elif item.playable and self.reel_app.session is not None:
             self.reel_app.play_item(item.id)
         else:
@@ -266,8 +240,8 @@ class LibraryScreen(ReelScreen):
             # Escape from the search box keeps the results and returns to them.
             self.query_one(MediaTable).focus()
         elif self.view.path:
-            keep_id, rows = self._keep_cursor.pop() if self._keep_cursor else (None, 0)
-            self._change_view(self.view.up(), keep_id=keep_id, rows=rows)
+            keep_id, row = self._keep_cursor.pop() if self._keep_cursor else (None, 0)
+            self._change_view(self.view.up(), keep_id=keep_id, row=row)
             self._clear_search_box()
         elif self.view.search:
             self._clear_search_box()
@@ -324,14 +298,8 @@ class LibraryScreen(ReelScreen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        text = event.value
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE_S, lambda: self._apply_search(text))
-
-    def _apply_search(self, text: str) -> None:
-        if text != self.view.search:
-            self._change_view(replace(self.view, search=text))
+        if event.value != self.view.search:
+            self._change_view(replace(self.view, search=event.value))
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

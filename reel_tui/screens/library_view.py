@@ -5,9 +5,14 @@ Kept apart from the screen so the query it turns into can be read (and tested) o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, SortKey
+
+if TYPE_CHECKING:
+    from reel_tui.engine.engine import Engine
 
 SORT_CYCLE: tuple[SortKey, ...] = (SortKey.TITLE, SortKey.YEAR, SortKey.ADDED)
 #: Newest first reads naturally for years and dates added; titles go A to Z.
@@ -105,3 +110,33 @@ class LibraryView:
         """`sort: year · unwatched` for the status line."""
         text = f"sort: {SORT_LABELS[self.sort]} · {WATCHED_LABELS[self.watched]}"
         return text if not self.path else f"{WATCHED_LABELS[self.watched]}"
+
+
+class ViewRows:
+    """The rows of one view, read from the cache a page at a time (a list's RowSource).
+
+    A show's seasons or a season's episodes are few and need their own order, so they are
+    read whole once; every other view is one count and one SQL page per request.
+    """
+
+    def __init__(self, engine: Engine, view: LibraryView) -> None:
+        self.engine = engine
+        self.view = view
+        self._children: list[Item] | None = None
+
+    def count(self) -> int:
+        if self.view.parent is not None:
+            return len(self._all_children())
+        return self.engine.count_items(self.view.query())
+
+    def page(self, offset: int, limit: int) -> Sequence[Item]:
+        if self.view.parent is not None:
+            return self._all_children()[offset : offset + limit]
+        return self.engine.list_items(self.view.query(offset, limit))
+
+    def _all_children(self) -> list[Item]:
+        # Both methods run in the same worker thread for one load; a race would only read
+        # the children twice.
+        if self._children is None:
+            self._children = self.view.order_children(self.engine.list_items(self.view.query()))
+        return self._children

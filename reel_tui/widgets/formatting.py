@@ -7,6 +7,8 @@ from reel_tui.humanize import episode_code
 
 WATCHED_MARK = "✓"
 IN_PROGRESS_MARK = "◐"
+OFFLINE_MARK = "↓"
+"""Playable without a server: a local file or a finished download."""
 
 
 def child_count(item: Item) -> int | None:
@@ -34,6 +36,14 @@ def watched_mark(item: Item) -> str:
     if item.position_s > 0:
         return IN_PROGRESS_MARK
     return ""
+
+
+def offline_mark(item: Item) -> str:
+    """↓ when the item plays without its server (local file or download), else nothing.
+
+    Shows and seasons have no file of their own: they carry no mark.
+    """
+    return OFFLINE_MARK if item.offline and item.playable else ""
 
 
 def display_title(item: Item) -> str:

@@ -1,48 +1,87 @@
-"""The item list: a DataTable (drawn line by line, no widget per item) filled page by page."""
+"""The item list: a `PagedList` drawn as columns (title, year, S/E, length, marks).
+
+Each row is one line of text (`render_line`), built from the page it is on when Textual draws
+it: no widget and no stored cells per item. Rows whose page is still being read are drawn as
+placeholders.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import ClassVar
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.strip import Strip
 
-from reel_tui.engine.models import Item, ItemKind
-from reel_tui.humanize import format_duration
-from reel_tui.widgets.formatting import display_title, position_column, watched_mark
-
-#: Fixed widths of every column but the title, which takes what is left.
-FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("year", "Year", 4),
-    ("position", "S/E", 9),
-    ("duration", "Length", 7),
-    ("watched", "✓", 1),
-)
-MIN_TITLE_WIDTH = 12
-#: Load the next page when the cursor comes this close to the last loaded row.
-PREFETCH_MARGIN = 20
+from reel_tui.engine.models import Item
+from reel_tui.widgets.media_columns import ColumnLayout
+from reel_tui.widgets.paged_list import PagedList
+from reel_tui.widgets.row_pages import RowSource
 
 
-class MediaTable(DataTable[str | Text]):
-    """Rows of movies, shows, seasons or episodes, keyed by item id.
+class MediaTable(PagedList, can_focus=True, inherit_bindings=False):
+    """Rows of movies, shows, seasons or episodes, any number of them.
 
-    The screen owns the paging: it adds pages with `append_items` and is told by
-    `NeedMore` when the cursor gets near the end of what is loaded.
+    The screen hands it a `RowSource` with `load`; see `PagedList` for how rows are read.
     """
 
-    BINDINGS = [Binding("backspace", "go_up", "Up", show=False)]
+    HEADER_LINES: ClassVar[int] = 1
 
-    class NeedMore(Message):
-        """The cursor is close to the last loaded row; the screen should load the next page."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First row", show=False),
+        Binding("end,ctrl+end", "last", "Last row", show=False),
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("backspace", "go_up", "Up a level", show=False),
+    ]
 
-        def __init__(self, table: MediaTable, loaded: int) -> None:
+    COMPONENT_CLASSES = {
+        "media-table--header",
+        "media-table--cursor",
+        "media-table--even-row",
+        "media-table--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    MediaTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .media-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        &:dark > .media-table--even-row { background: $surface-darken-1 40%; }
+        & > .media-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .media-table--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .media-table--even-row { background: $surface-lighten-1 50%; }
+        & > .media-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .media-table--placeholder { color: $text-muted; }
+    }
+    """
+
+    class RowSelected(Message):
+        """Enter (or a click on the cursor's row) chose an item."""
+
+        def __init__(self, table: MediaTable, cursor_row: int, item: Item) -> None:
             super().__init__()
             self.table = table
-            self.loaded = loaded
-            """How many rows the table holds now (the next page's offset)."""
+            self.cursor_row = cursor_row
+            self.item = item
 
         @property
         def control(self) -> MediaTable:
@@ -52,86 +91,132 @@ class MediaTable(DataTable[str | Text]):
         """Backspace was pressed: the screen should go one level up."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=1)
-        self.items: list[Item] = []
-        """The loaded items, in row order."""
-        self.total = 0
-        """How many items the query has in all (loaded or not)."""
-        self._title_width = 30
+        super().__init__(id=id)
+        self.with_show = False
+        """Episode titles are prefixed with their show (search results mixing shows)."""
+        self._next_with_show = False
+        self._layout = ColumnLayout.for_width(80)
+        self._styles: dict[tuple[bool, ...], Style] = {}
 
-    def on_mount(self) -> None:
-        self.add_column("Title", key="title", width=self._title_width)
-        for key, label, width in FIXED_COLUMNS:
-            self.add_column(label, key=key, width=width)
+    def load(
+        self,
+        source: RowSource,
+        *,
+        keep_id: str | None = None,
+        row: int = 0,
+        with_show: bool = False,
+    ) -> None:
+        """Show `source` (see `PagedList.load`); `with_show` prefixes episodes with their show."""
+        self._next_with_show = with_show
+        super().load(source, keep_id=keep_id, row=row)
 
-    @property
-    def highlighted_item(self) -> Item | None:
-        """The item under the cursor, if any."""
-        if 0 <= self.cursor_row < len(self.items) and self.row_count:
-            return self.items[self.cursor_row]
-        return None
+    def reload_shown(self) -> None:
+        self.with_show = self._next_with_show
 
-    def replace_items(self, items: Sequence[Item], total: int, *, keep_id: str | None) -> None:
-        """Show `items` (the first pages of a new result), keeping the cursor on `keep_id`."""
-        self.clear()
-        self.items = []
-        self.total = total
-        self.append_items(items)
-        if keep_id is not None:
-            for row, item in enumerate(self.items):
-                if item.id == keep_id:
-                    self.move_cursor(row=row, animate=False)
-                    break
+    def row_values(self, row: int) -> list[str] | None:
+        """What a row shows, column by column (title first), if its page is here."""
+        item = self.item_at(row)
+        return None if item is None else self._layout.cells(item, with_show=self.with_show)
 
-    def append_items(self, items: Sequence[Item]) -> None:
-        """Add a page after the rows already loaded."""
-        for item in items:
-            # A page can overlap the previous one when the cache changed in between.
-            if item.id in self.rows:
-                continue
-            self.items.append(item)
-            self.add_row(*self._cells(item), key=item.id)
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout = ColumnLayout.for_width(self.scrollable_content_region.width)
+        super().on_resize(event)
 
-    def _cells(self, item: Item) -> list[str | Text]:
-        title = display_title(item)
-        if item.kind is ItemKind.EPISODE and item.show_title and self.show_episode_show:
-            title = f"{item.show_title} · {title}"
-        return [
-            Text(title, no_wrap=True, overflow="ellipsis"),
-            str(item.year or ""),
-            position_column(item),
-            format_duration(item.duration_s),
-            watched_mark(item),
-        ]
+    def on_focus(self) -> None:
+        self._styles.clear()
+        self.refresh()
 
-    show_episode_show = False
-    """Prefix episode titles with their show (search results mixing shows)."""
+    def on_blur(self) -> None:
+        self._styles.clear()
+        self.refresh()
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        # Not stopped: the screen also hears it.
-        self._check_prefetch()
+    # -- drawing -------------------------------------------------------------------------
 
-    def _check_prefetch(self) -> None:
-        loaded = len(self.items)
-        if loaded < self.total and self.cursor_row >= loaded - PREFETCH_MARGIN:
-            self.post_message(self.NeedMore(self, loaded))
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, *, header: bool = False, even: bool, cursor: bool, placeholder: bool) -> Style:
+        """The style of one kind of line, worked out once per theme and focus state: the
+        widget's own style walks its ancestors, too slow to ask for on every line."""
+        key = (header, even, cursor, placeholder, self.has_focus)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if header:
+                style += self.get_component_rich_style("media-table--header")
+            if even:
+                style += self.get_component_rich_style("media-table--even-row")
+            if placeholder:
+                style += self.get_component_rich_style("media-table--placeholder")
+            if cursor:
+                style += self.get_component_rich_style("media-table--cursor")
+            self._styles[key] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._layout.width:
+            self._layout = ColumnLayout.for_width(width)
+        if y < self.HEADER_LINES:
+            style = self._style(header=True, even=False, cursor=False, placeholder=False)
+            return Strip([Segment(self._layout.header(), style)], width)
+        row = round(self.scroll_y) + y - self.HEADER_LINES
+        if row >= self.total:
+            return Strip.blank(width, self._style(even=False, cursor=False, placeholder=False))
+        item = self.pages.item(row)
+        style = self._style(
+            even=row % 2 == 0, cursor=row == self.cursor_row, placeholder=item is None
+        )
+        if item is None:
+            text = self._layout.placeholder()
+        else:
+            text = self._layout.row(item, with_show=self.with_show)
+        return Strip([Segment(text, style)], width)
+
+    # -- keys and mouse ------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self._move_by_page(-1)
+
+    def action_page_down(self) -> None:
+        self._move_by_page(1)
+
+    def _move_by_page(self, direction: int) -> None:
+        # The cursor keeps its place on screen while the page turns under it.
+        height = self._page_height()
+        self.scroll_to(y=self.scroll_y + direction * height, animate=False, force=True)
+        self.move_cursor(self.cursor_row + direction * height)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.total - 1)
+
+    def action_select_cursor(self) -> None:
+        item = self.highlighted_item
+        if item is not None:
+            self.post_message(self.RowSelected(self, self.cursor_row, item))
 
     def action_go_up(self) -> None:
         self.post_message(self.GoUp())
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit_title_column(event.size.width)
-
-    def _fit_title_column(self, width: int) -> None:
-        padding = 2 * self.cell_padding
-        fixed = sum(column_width + padding for _key, _label, column_width in FIXED_COLUMNS)
-        # One cell for the vertical scrollbar, so the last column is never hidden under it.
-        title_width = max(MIN_TITLE_WIDTH, width - fixed - padding - 2)
-        if title_width == self._title_width or "title" not in self.columns:
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < self.HEADER_LINES:
             return
-        self._title_width = title_width
-        self.columns["title"].width = title_width  # type: ignore[index]
-        # DataTable has no public way to change a column's width; this flag is how its own
-        # add_column asks for the layout to be recomputed on the next idle.
-        self._require_update_dimensions = True
-        self.refresh()
+        row = round(self.scroll_y) + offset.y - self.HEADER_LINES
+        if not 0 <= row < self.total:
+            return
+        event.stop()
+        if row == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row)

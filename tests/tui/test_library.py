@@ -10,8 +10,9 @@ from textual.widgets import Static
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, LibraryKind, MediaFile, Progress
 from reel_tui.screens.details import DetailsScreen
-from reel_tui.screens.library import PAGE_SIZE, LibraryScreen
+from reel_tui.screens.library import LibraryScreen
 from reel_tui.widgets.media_table import MediaTable
+from reel_tui.widgets.row_pages import CACHED_PAGES, PAGE_SIZE
 from tests.tui.conftest import make_app, settle
 
 
@@ -149,7 +150,8 @@ async def test_watched_filter_cycles(library: Engine) -> None:
         await pilot.press("w")
         await settle(pilot)
         assert titles(screen) == ["Heat"]
-        assert screen.query_one(MediaTable).get_row_at(0)[-1] == "✓"
+        values = screen.query_one(MediaTable).row_values(0)
+        assert values is not None and values[0] == "Heat" and "✓" in values
         await pilot.press("w")
         await settle(pilot)
         assert len(titles(screen)) == 5
@@ -172,11 +174,11 @@ async def test_source_selector_shows_one_source(library: Engine) -> None:
         assert text_of(screen, "#header-source") == "All sources"
 
 
-async def test_long_lists_load_page_by_page(engine: Engine, tmp_path: Path) -> None:
+async def test_long_lists_are_read_a_few_pages_at_a_time(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     source = engine.add_local_source(folder, name="Many", kind=LibraryKind.MOVIES)
-    count = PAGE_SIZE * 2 + 30
+    count = PAGE_SIZE * (CACHED_PAGES + 8) + 30
     items = [
         Item(
             id=f"movie-{number:04d}",
@@ -194,14 +196,32 @@ async def test_long_lists_load_page_by_page(engine: Engine, tmp_path: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(MediaTable)
-        assert table.row_count == PAGE_SIZE
         assert table.total == count
         assert f"{count} items" in text_of(app.screen, "#view-summary")
-        for _ in range(12):
-            await pilot.press("pagedown", "pagedown", "pagedown")
+        assert len(table.items) <= 2 * PAGE_SIZE  # the first page, maybe the next
+
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.highlighted_item is not None
+        assert table.highlighted_item.title == f"Film {count - 1:04d}"
+        assert not table.is_loading
+
+        await pilot.press("pageup")
+        await settle(pilot)
+        visible = table.scrollable_content_region.height - 1
+        assert table.cursor_row == count - 1 - visible
+        assert table.row_values(table.cursor_row) is not None
+
+        # Walking the whole list keeps only a few pages in memory.
+        for row in range(0, count, PAGE_SIZE):
+            table.move_cursor(row)
             await settle(pilot)
-        assert table.row_count == count
-        assert table.items[-1].title == f"Film {count - 1:04d}"
+        assert len(table.pages) <= CACHED_PAGES
+
+        await pilot.press("home", "down", "down")
+        await settle(pilot)
+        assert table.highlighted_item is not None
+        assert table.highlighted_item.title == "Film 0002"
 
 
 async def test_no_sources_shows_how_to_add_one(engine: Engine) -> None:
@@ -247,3 +267,20 @@ async def test_q_in_the_search_box_types_instead_of_quitting(library: Engine) ->
         await pilot.pause(0.3)
         assert app.is_running
         assert app.screen.query_one("#search").value == "q"  # type: ignore[attr-defined]
+
+
+async def test_each_keystroke_of_a_search_updates_the_list(library: Engine) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", "h")
+        await settle(pilot)  # no waiting for typing to pause: the key alone re-queries
+        assert titles(screen) == ["Heat"]
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert len(titles(screen)) == 5
+        await pilot.press("m")
+        await settle(pilot)
+        assert titles(screen) == ["The Matrix"]

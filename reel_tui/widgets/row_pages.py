@@ -1,0 +1,113 @@
+"""Where a virtual list's rows come from, and the few pages of them it keeps.
+
+A list of 100,000 items never holds them all: it asks a `RowSource` for the count and for
+pages of `PAGE_SIZE` rows, and keeps the last `PageCache.capacity` pages it used. No Textual
+here, so the paging can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from reel_tui.engine.models import Item
+
+PAGE_SIZE = 100
+"""Rows per page: a query of 100 rows costs about as little as one of 40 (about 1 ms)."""
+CACHED_PAGES = 12
+"""Pages kept: a tall terminal shows at most 3 at once; the rest makes scrolling back cheap."""
+
+
+class RowSource(Protocol):
+    """The rows of one list: what the screen hands the list (attributes down).
+
+    Both methods are called from worker threads, never from the UI thread.
+    """
+
+    def count(self) -> int:
+        """How many rows the list has in all."""
+        ...
+
+    def page(self, offset: int, limit: int) -> Sequence[Item]:
+        """Rows `offset` to `offset + limit - 1`, in list order."""
+        ...
+
+
+class ListRows:
+    """A RowSource over a list already in memory (for small lists and tests)."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = list(items)
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def page(self, offset: int, limit: int) -> Sequence[Item]:
+        return self.items[offset : offset + limit]
+
+
+def page_of(row: int) -> int:
+    """The index of the page holding `row`."""
+    return row // PAGE_SIZE
+
+
+def pages_for(first_row: int, last_row: int, total: int) -> range:
+    """The pages holding rows `first_row` to `last_row` (inclusive), clipped to `total`."""
+    last_row = min(last_row, total - 1)
+    if total <= 0 or last_row < first_row:
+        return range(0)
+    return range(page_of(max(first_row, 0)), page_of(last_row) + 1)
+
+
+class PageCache:
+    """The last few pages used, least recently used first out."""
+
+    def __init__(self, capacity: int = CACHED_PAGES) -> None:
+        self.capacity = capacity
+        self._pages: OrderedDict[int, Sequence[Item]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._pages
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def put(self, page: int, items: Sequence[Item], *, keep: Iterable[int] = ()) -> None:
+        """Store a page; the oldest pages go, except those in `keep` (the ones on screen)."""
+        self._pages[page] = items
+        self._pages.move_to_end(page)
+        kept = set(keep)
+        for old in list(self._pages):
+            if len(self._pages) <= self.capacity:
+                break
+            if old not in kept and old != page:
+                del self._pages[old]
+
+    def item(self, row: int) -> Item | None:
+        """The item at `row`, or None when its page is not here."""
+        page = self._pages.get(page_of(row))
+        if page is None:
+            return None
+        index = row - page_of(row) * PAGE_SIZE
+        return page[index] if index < len(page) else None
+
+    def touch(self, page: int) -> None:
+        """Mark a page as just used (it stays longest)."""
+        if page in self._pages:
+            self._pages.move_to_end(page)
+
+    def find(self, item_id: str) -> int | None:
+        """The row of `item_id` among the cached pages, if it is there."""
+        for page, items in self._pages.items():
+            for index, item in enumerate(items):
+                if item.id == item_id:
+                    return page * PAGE_SIZE + index
+        return None
+
+    def rows(self) -> list[Item]:
+        """Every cached item, in row order."""
+        return [item for page in sorted(self._pages) for item in self._pages[page]]
