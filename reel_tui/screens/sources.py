@@ -93,9 +93,9 @@ class SourcesScreen(PlexSources):
     def compose(self) -> ComposeResult:
         yield StatusHeader("Sources")
         with Horizontal(id="sources-actions"):
-            yield Button("Add folder", id="add-folder", compact=True)
-            yield Button("Add Jellyfin", id="add-jellyfin", compact=True)
-            yield Button("Add Plex", id="add-plex", compact=True)
+            yield Button("+ Folder", id="add-folder", compact=True)
+            yield Button("+ Jellyfin", id="add-jellyfin", compact=True)
+            yield Button("+ Plex", id="add-plex", compact=True)
             yield Button("Sync", id="sync-selected", compact=True)
             yield Button("Sync all", id="sync-all", compact=True)
             yield Button("Remove", id="remove-selected", compact=True, variant="error")

@@ -39,8 +39,9 @@ async def test_essential_controls_fit(library: Engine, size: tuple[int, int]) ->
         await pilot.press("2")
         await settle(pilot)
         assert_visible(
-            app, "#add-folder", "#sync-selected", "#sync-all", "#remove-selected", "SourceCard"
-        )
+            app, "#add-folder", "#add-jellyfin", "#add-plex", "#sync-selected", "#sync-all",
+            "#remove-selected", "SourceCard",
+        )  # fmt: skip
         await pilot.press("a")
         await pilot.pause()
         assert_visible(app, "#folder-path", "#folder-name", "#kind-shows", "#add", "#cancel")
