@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 
 EMPTY_SOURCES_HELP = (
     "No sources yet.\n\n"
-    "Press a (or click Add folder) to add a local folder of videos,\n"
-    "j (Add Jellyfin) to add a Jellyfin server,\n"
-    "p (Add Plex) to sign in to Plex or add one Plex server,\n"
+    "Press a (or click + Folder) to add a local folder of videos,\n"
+    "j (+ Jellyfin) to add a Jellyfin server,\n"
+    "p (+ Plex) to sign in to Plex or add one Plex server,\n"
     "or run `reel demo` in a shell for a sample library."
 )
 
