@@ -64,6 +64,9 @@ from reel_tui.engine.models import (
 
 __all__ = ["IndexedFile", "ItemChanges", "Repository"]
 
+PAGE_BY_KEYS_LIMIT = 1000
+"""Pages up to this size are read keys first (one SQL variable per key in the second step)."""
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -291,16 +294,39 @@ class Repository:
     @_guarded
     def list_items(self, query: ItemQuery) -> list[Item]:
         """A page of items: filtered, sorted and paged as `query` says."""
-        select = item_store.filter_items(item_store.item_select(), query)
         merged = merge.is_merged_view(query.source_id, query.library_id, query.parent_id)
-        if merged:
-            select = select.where(merge.MERGED_INTO.is_null())
-        select = item_store.order_items(select, query)
+        if query.limit is not None and query.limit <= PAGE_BY_KEYS_LIMIT:
+            # A page: its keys first (filtered, sorted and skipped through indexes alone, so
+            # a page deep in a 100k-item list costs what the first one does), then its rows.
+            keys = self._filtered(ItemRow.select(ItemRow.pk), query, merged)
+            pks = [pk for (pk,) in self._execute(item_store.order_items(keys, query))]
+            if not pks:
+                return []
+            # The same order (pk breaks every tie) puts the rows as their keys came.
+            select = item_store.item_select().where(ItemRow.pk.in_(pks))
+            select = item_store.order_items(select, replace(query, offset=0, limit=None))
+        else:
+            select = self._filtered(item_store.item_select(), query, merged, joined=True)
+            select = item_store.order_items(select, query)
+        found = [item_from_row(row) for row in self._execute(select)]
+        return self.with_group_progress(found) if merged and found else found
+
+    def _filtered(
+        self, select: Any, query: ItemQuery, merged: bool, *, joined: bool = False
+    ) -> Any:
+        """`select` narrowed to `query`'s items (joining progress when the filter needs it)."""
+        if query.watched is not None and not joined:
+            select = select.join_from(
+                ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)
+            )
+        select = item_store.filter_items(select, query)
+        return select.where(merge.MERGED_INTO.is_null()) if merged else select
+
+    def _execute(self, select: Any) -> sqlite3.Cursor:
         # peewee builds the SQL; rows are read straight from sqlite3, which skips peewee's
         # per-column conversion (a third of the time of a 100k-item listing).
         sql, params = select.bind(self._db).sql()
-        found = [item_from_row(row) for row in self._db.raw().execute(sql, params)]
-        return self.with_group_progress(found) if merged and found else found
+        return self._db.raw().execute(sql, params)
 
     @_guarded
     def with_group_progress(self, shown: list[Item]) -> list[Item]:
