@@ -9,6 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from json.encoder import (  # type: ignore[attr-defined]
+    c_make_encoder,
+    encode_basestring,
+)
 from typing import Any
 
 from reel_tui.engine.cache.search import sort_key
@@ -55,14 +59,25 @@ ITEM_READ_COLUMNS: tuple[str, ...] = ITEM_WRITE_COLUMNS[:-1]
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+# The C encoder behind _ENCODER, made once: JSONEncoder.encode builds a new one per call, which
+# is half the cost of encoding an item's small `details` object (a sync encodes 100k of them).
+# The values written are trees built by our code, so the circular reference check is left out.
+_C_ENCODE = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, True)
+)
 
 
 def dumps(value: Any) -> str:
     """JSON for a TEXT column: compact and stable, so equal values hash equally."""
-    return _ENCODER.encode(value)
+    if _C_ENCODE is None:  # an interpreter built without the json accelerator
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
-def _files_json(files: Sequence[MediaFile]) -> str:
+def files_json(files: Sequence[MediaFile]) -> str:
+    """The `files` column of these files."""
     entries = []
     for media_file in files:
         entry: dict[str, Any] = {"path": media_file.path, "size": media_file.size}
@@ -109,7 +124,7 @@ def item_row(item: Item, *, now: float) -> tuple[Any, ...]:
         item.episode_end,
         item.parent_id,
         item.duration_s,
-        _files_json(item.files),
+        files_json(item.files),
         item.overview,
         item.air_date,
         item.remote_id,

@@ -15,8 +15,18 @@ from datetime import datetime
 from typing import Any
 
 from reel_tui.engine.backends.jellyfin.client import TICKS_PER_SECOND
+from reel_tui.engine.cache.item_staging import ProgressRow
+from reel_tui.engine.cache.rows import dumps, item_from_row
+from reel_tui.engine.cache.search import sort_key
 from reel_tui.engine.errors import MalformedResponseError
-from reel_tui.engine.models import ExternalIds, Item, ItemKind, Library, LibraryKind, Progress
+from reel_tui.engine.models import (
+    Item,
+    ItemKind,
+    Library,
+    LibraryKind,
+    Progress,
+    SourceKind,
+)
 
 ITEM_TYPES = "Movie,Series,Season,Episode"
 ITEM_FIELDS = "ProviderIds,Overview,DateCreated,Genres,OriginalTitle"
@@ -141,12 +151,13 @@ def _details(dto: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-def _external_ids(dto: dict[str, Any]) -> ExternalIds:
+def _external_ids(dto: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(tmdb, imdb, tvdb) from ProviderIds, whatever the case of their names."""
     ids = dto.get("ProviderIds")
     if not isinstance(ids, dict) or not ids:
-        return ExternalIds()
+        return None, None, None
     lowered = {str(k).lower(): v for k, v in ids.items() if isinstance(v, str) and v}
-    return ExternalIds(tmdb=lowered.get("tmdb"), imdb=lowered.get("imdb"), tvdb=lowered.get("tvdb"))
+    return lowered.get("tmdb"), lowered.get("imdb"), lowered.get("tvdb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,60 +168,90 @@ class Converted:
     progress: Progress | None
 
 
+_SOURCE_KIND = SourceKind.JELLYFIN.value
+
+
 def convert_item(dto: Any, source_id: str, library_id: str, what: str) -> Converted | None:
     """An item (and its user data) from a BaseItemDto; None for kinds we do not list."""
+    converted = item_row_of(dto, source_id, library_id, what)
+    if converted is None:
+        return None
+    row, _ = converted
+    item = item_from_row((*row, 0, 0.0, _SOURCE_KIND, 0))
+    return Converted(item, progress_of(item.id, dto.get("UserData"), item.duration_s))
+
+
+def item_row_of(
+    dto: Any, source_id: str, library_id: str, what: str
+) -> tuple[tuple[Any, ...], ProgressRow | None] | None:
+    """The cache row (STAGED_COLUMNS) and server state of a BaseItemDto; None for kinds we
+    do not list.
+
+    A sync runs this for every item of a library, in its fetch threads: it builds the row
+    directly, without an Item in between.
+    """
     kind = _KINDS.get(_required(dto, "Type", what))
     if kind is None:
         return None
     remote_id = _required(dto, "Id", what).replace("-", "").lower()
     title = _required(dto, "Name", what)
     item_id = f"{source_id}:{remote_id}"
-    ticks = dto.get("RunTimeTicks")
+    get = dto.get
+    ticks = get("RunTimeTicks")
     duration = ticks / TICKS_PER_SECOND if isinstance(ticks, int | float) and ticks > 0 else None
     parent_id: str | None = None
     season = episode = episode_end = None
     show_title: str | None = None
     if kind is ItemKind.SEASON or kind is ItemKind.EPISODE:
-        show_title = dto.get("SeriesName") if isinstance(dto.get("SeriesName"), str) else None
-        series = dto.get("SeriesId")
-        parent_remote = dto.get("SeasonId") if kind is ItemKind.EPISODE else None
+        series_name = get("SeriesName")
+        show_title = series_name if isinstance(series_name, str) else None
+        series = get("SeriesId")
+        parent_remote = get("SeasonId") if kind is ItemKind.EPISODE else None
         parent_remote = parent_remote or series
         if isinstance(parent_remote, str) and parent_remote:
             parent_id = item_id_of(source_id, parent_remote)
         if kind is ItemKind.SEASON:
-            season = _int(dto.get("IndexNumber"))
+            season = _int(get("IndexNumber"))
         else:
-            season = _int(dto.get("ParentIndexNumber"))
-            episode = _int(dto.get("IndexNumber"))
-            episode_end = _int(dto.get("IndexNumberEnd"))
-    premiere = dto.get("PremiereDate")
-    original = dto.get("OriginalTitle")
-    overview = dto.get("Overview")
-    item = Item(
-        id=item_id,
-        source_id=source_id,
-        library_id=library_id,
-        kind=kind,
-        title=title,
-        year=_int(dto.get("ProductionYear")),
-        show_title=show_title,
-        season=season,
-        episode=episode,
-        episode_end=episode_end,
-        parent_id=parent_id,
-        duration_s=duration,
-        overview=overview if isinstance(overview, str) else None,
-        original_title=original if isinstance(original, str) and original != title else None,
-        air_date=premiere[:10] if isinstance(premiere, str) and len(premiere) >= 10 else None,
-        added_at=parse_date(dto.get("DateCreated")) or 0.0,
-        remote_id=remote_id,
-        external_ids=_external_ids(dto),
-        details=_details(dto),
+            season = _int(get("ParentIndexNumber"))
+            episode = _int(get("IndexNumber"))
+            episode_end = _int(get("IndexNumberEnd"))
+    premiere = get("PremiereDate")
+    original = get("OriginalTitle")
+    overview = get("Overview")
+    tmdb, imdb, tvdb = _external_ids(dto)
+    details = _details(dto)
+    row = (
+        item_id,
+        source_id,
+        library_id,
+        kind.value,
+        title,
+        None,
+        sort_key(title),
+        original if isinstance(original, str) and original != title else None,
+        show_title,
+        _int(get("ProductionYear")),
+        season,
+        episode,
+        episode_end,
+        parent_id,
+        duration,
+        "[]",
+        overview if isinstance(overview, str) else None,
+        premiere[:10] if isinstance(premiere, str) and len(premiere) >= 10 else None,
+        remote_id,
+        tmdb,
+        imdb,
+        tvdb,
+        dumps(details) if details else "{}",
+        parse_date(get("DateCreated")) or 0.0,
+        0.0,
     )
-    return Converted(item, progress_of(item_id, dto.get("UserData"), duration))
+    return row, progress_row_of(item_id, get("UserData"), duration)
 
 
-def progress_of(item_id: str, user_data: Any, duration_s: float | None) -> Progress | None:
+def progress_row_of(item_id: str, user_data: Any, duration_s: float | None) -> ProgressRow | None:
     """The server's watched state and position of an item (None when it has neither)."""
     if not isinstance(user_data, dict):
         return None
@@ -220,11 +261,20 @@ def progress_of(item_id: str, user_data: Any, duration_s: float | None) -> Progr
     if not played and position <= 0:
         return None
     changed = parse_date(user_data.get("LastPlayedDate")) or 0.0
+    return (item_id, position, duration_s, played, changed)
+
+
+def progress_of(item_id: str, user_data: Any, duration_s: float | None) -> Progress | None:
+    """The server's watched state and position of an item (None when it has neither)."""
+    found = progress_row_of(item_id, user_data, duration_s)
+    if found is None:
+        return None
+    _, position, duration, watched, changed = found
     return Progress(
         item_id=item_id,
         position_s=position,
-        duration_s=duration_s,
-        watched=played,
+        duration_s=duration,
+        watched=watched,
         updated_at=changed,
         synced=True,
     )

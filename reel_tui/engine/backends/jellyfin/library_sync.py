@@ -1,10 +1,12 @@
 """Full and incremental sync of one Jellyfin source into the cache.
 
 Full sync: the libraries (views), then every library's items in pages fetched by a few threads
-over one HTTP client and converted as they arrive; then the cache is changed in ONE short
-transaction (`replace_items`, the server's progress, the sync metadata). A sync that fails, is
-cancelled or is killed half way therefore leaves the cache exactly as it was, readers never
-wait on the network, and the write lock is held only while writing.
+over one HTTP client and turned into cache rows by those threads as they arrive; the sync
+thread stages each page's rows in a TEMP table (`cache.item_staging`) while the next pages are
+on the wire. Then the cache is changed in ONE short transaction (the staged rows merged in SQL,
+the server's progress, the sync metadata). A sync that fails, is cancelled or is killed half
+way therefore leaves the cache exactly as it was, readers never wait on the network, and the
+write lock is held only while merging.
 
 Incremental sync: items whose metadata changed since the last sync (MinDateLastSaved) and
 items whose user data changed (MinDateLastSavedForUser), using the server's own clock (its Date
@@ -31,20 +33,24 @@ from reel_tui.engine.backends.jellyfin.client import JellyfinClient
 from reel_tui.engine.backends.jellyfin.convert import (
     ITEM_FIELDS,
     ITEM_TYPES,
-    Converted,
-    convert_item,
     item_id_of,
+    item_row_of,
     items_of,
     libraries_of,
     total_of,
 )
+from reel_tui.engine.cache.item_staging import (
+    ItemStage,
+    ProgressRow,
+    library_ids,
+    sync_connection,
+)
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import SyncCancelled
 from reel_tui.engine.models import (
-    Item,
+    ItemKind,
     ItemQuery,
     Library,
-    Progress,
     Source,
     SyncProgress,
     SyncResult,
@@ -62,7 +68,10 @@ _CLOCK_MARGIN_S = 5.0
 """Taken off the server time: the Date header is rounded down to the second, and a change
 saved while our first request was answered must still be picked up next time."""
 _SWEEP_MAX_AGE_S = 86_400.0
+_ALL_KINDS = tuple(kind.value for kind in ItemKind)
+"""The server's state covers every item it listed: one absent from the user data is unplayed."""
 _T = TypeVar("_T")
+_Rows = tuple[list[tuple[Any, ...]], list[ProgressRow]]
 
 
 def iso(moment: float) -> str:
@@ -74,9 +83,7 @@ def iso(moment: float) -> str:
 class _Tally:
     """What a sync saw and wrote."""
 
-    items: list[Item] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
-    progress: list[Progress] = field(default_factory=list)
     added: int = 0
     updated: int = 0
     removed: int = 0
@@ -109,6 +116,7 @@ class LibrarySync:
         self._progress = progress
         self._cancel = cancel or threading.Event()
         self._tally = _Tally()
+        self._stage: ItemStage | None = None
 
     # entry point ---------------------------------------------------------------------------
 
@@ -122,12 +130,35 @@ class LibrarySync:
         # The server's clock before any item is read: changes saved from now on are the next
         # incremental sync's.
         server_now = self._server_now()
-        known = {lib.id for lib in self.repo.list_libraries(source_id)}
+        known = library_ids(self.repo, source_id)
         if since is None or {lib.id for lib in libraries} - known:
             full = True  # never synced, or a new library: read everything
         shelves = self._shelves()
-        # Everything is read first; the cache is then changed in one short transaction, so
-        # readers never wait on the network and a failure anywhere leaves it as it was.
+        with ItemStage(sync_connection(self.repo), self.repo.path) as stage:
+            self._stage = stage
+            self._read_and_write(libraries, since, server_now, shelves, full=full)
+        tally = self._tally
+        return SyncResult(
+            source_id=source_id,
+            items_total=self.repo.count_items(ItemQuery(source_id=source_id, include_extras=True)),
+            added=tally.added,
+            updated=tally.updated,
+            removed=tally.removed,
+            elapsed_s=time.perf_counter() - started,
+        )
+
+    def _read_and_write(
+        self,
+        libraries: list[Library],
+        since: Any,
+        server_now: float,
+        shelves: dict[str, list[str]],
+        *,
+        full: bool,
+    ) -> None:
+        """Stage every page, then change the cache in one short transaction: readers never
+        wait on the network, and a failure anywhere leaves the cache as it was."""
+        source_id, tally, stage = self.source.id, self._tally, self._staging()
         sweeping = False
         on_server: set[str] | None = None
         if full:
@@ -140,29 +171,22 @@ class LibrarySync:
             sweeping = self._sweep_due()
             on_server = self._server_ids(libraries) if sweeping else None
         self._check_cancel()
-        tally = self._tally
         with self.repo.transaction():
             self.repo.upsert_libraries(libraries)
-            if full:
-                changes = self.repo.replace_items(source_id, tally.items)
-            else:
-                changes = self.repo.upsert_items(tally.items)
-                if on_server is not None:
-                    cached = self.repo.remote_ids(source_id)
-                    gone = [i for remote, i in cached.items() if remote not in on_server]
-                    tally.removed += self.repo.delete_items(gone)
+            changes = stage.merge(replace_source=source_id if full else None)
+            if on_server is not None:
+                cached = self.repo.remote_ids(source_id)
+                gone = [i for remote, i in cached.items() if remote not in on_server]
+                tally.removed += self.repo.delete_items(gone)
             tally.added, tally.updated = changes.added, changes.updated
             tally.removed += changes.removed
-            self.repo.save_server_progress(source_id, tally.progress, tally.seen)
+            stage.merge_progress(source_id, _ALL_KINDS)
             self._write_meta(server_now, shelves, reset_sweep=full or sweeping)
-        return SyncResult(
-            source_id=source_id,
-            items_total=self.repo.count_items(ItemQuery(source_id=source_id, include_extras=True)),
-            added=tally.added,
-            updated=tally.updated,
-            removed=tally.removed,
-            elapsed_s=time.perf_counter() - started,
-        )
+
+    def _staging(self) -> ItemStage:
+        if self._stage is None:
+            raise RuntimeError("pages are staged only inside run()")
+        return self._stage
 
     def _write_meta(
         self, server_now: float, shelves: dict[str, list[str]], *, reset_sweep: bool
@@ -198,29 +222,35 @@ class LibrarySync:
 
     # pages ---------------------------------------------------------------------------------
 
-    def _convert(self, page: list[dict[str, Any]], library: Library) -> list[Converted]:
-        """A page's items as ours (run by the fetching threads, overlapping the network)."""
-        what, source_id = self.client.what, self.source.id
-        found = []
+    def _convert(self, page: list[dict[str, Any]], library: Library) -> _Rows:
+        """A page's items as cache rows and server state (run by the fetching threads,
+        overlapping the network)."""
+        what, source_id, library_id = self.client.what, self.source.id, library.id
+        rows: list[tuple[Any, ...]] = []
+        progress: list[ProgressRow] = []
         for dto in page:
-            converted = convert_item(dto, source_id, library.id, what)
+            converted = item_row_of(dto, source_id, library_id, what)
             if converted is not None:
-                found.append(converted)
-        return found
+                rows.append(converted[0])
+                if converted[1] is not None:
+                    progress.append(converted[1])
+        return rows, progress
 
     def _read_pages(self, library: Library, extra: dict[str, str]) -> None:
-        """Fetch and convert a library's items matching `extra`."""
-        tally = self._tally
-        for converted_page, size in self._pages(
+        """Fetch a library's items matching `extra` and stage them as they arrive."""
+        tally, stage = self._tally, self._staging()
+        seen = tally.seen
+        for (rows, progress), size in self._pages(
             library, {"Fields": ITEM_FIELDS, **extra}, self._convert
         ):
-            for converted in converted_page:
-                if converted.item.id in tally.seen:
-                    continue  # in both the metadata and the user data answers
-                tally.items.append(converted.item)
-                tally.seen.add(converted.item.id)
-                if converted.progress is not None:
-                    tally.progress.append(converted.progress)
+            # An item in both the metadata and the user data answers is kept as first read.
+            fresh = [row for row in rows if row[0] not in seen]
+            if len(fresh) != len(rows):
+                ids = {row[0] for row in fresh}
+                progress = [p for p in progress if p[0] in ids]
+            seen.update(row[0] for row in fresh)
+            stage.add(fresh)
+            stage.add_progress(progress)
             tally.done += size
             self._report(library.name)
 

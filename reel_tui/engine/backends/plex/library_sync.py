@@ -2,9 +2,10 @@
 
 A full sync lists each section by type (movies: 1; shows, seasons and episodes: 2, 3, 4), so
 a library of any size costs a few paged requests per section and never one per show. Pages
-are fetched side by side; everything is read and checked before anything is written, and the
-write is one transaction: a sync that fails or is cancelled half way leaves the cache as it
-was.
+are fetched side by side and turned into cache rows by the fetching threads; the sync thread
+stages them in a TEMP table as they arrive (`cache.item_staging`). Everything is read and
+checked before the cache is touched, and the write is one transaction that merges the staged
+rows in SQL: a sync that fails or is cancelled half way leaves the cache as it was.
 
 An incremental sync asks each listing for what changed since the last sync
 (`updatedAt>>=`), plus what was watched since (`lastViewedAt>>=`: Plex does not bump
@@ -27,19 +28,18 @@ from reel_tui.engine.backends.base import CONTINUE_WATCHING_SHELF, NEXT_UP_SHELF
 from reel_tui.engine.backends.plex.client import PlexClient
 from reel_tui.engine.backends.plex.mapping import (
     TYPE_NUMBERS,
-    item_from_metadata,
+    item_row_of,
     library_id,
-    progress_from_metadata,
+    progress_row_of,
 )
+from reel_tui.engine.cache.item_staging import ItemStage, ProgressRow, sync_connection
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import MalformedResponseError, SyncCancelled
 from reel_tui.engine.models import (
-    Item,
     ItemKind,
     ItemQuery,
     Library,
     LibraryKind,
-    Progress,
     Source,
     SyncProgress,
     SyncResult,
@@ -67,7 +67,9 @@ _LISTED_KINDS = {
     LibraryKind.MOVIES: (ItemKind.MOVIE,),
     LibraryKind.SHOWS: (ItemKind.SHOW, ItemKind.SEASON, ItemKind.EPISODE),
 }
-_PLAYABLE = (ItemKind.MOVIE, ItemKind.EPISODE)
+_PLAYABLE = (ItemKind.MOVIE.value, ItemKind.EPISODE.value)
+_ID, _KIND, _DURATION, _UPDATED_AT = 0, 3, 14, 24
+"""Positions in a staged row (item_staging.STAGED_COLUMNS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +86,25 @@ class Listing:
 
 @dataclass
 class Fetched:
-    """What a set of listings returned."""
+    """What a set of listings returned: cache rows (STAGED_COLUMNS) and the server's state."""
 
-    items: list[Item] = field(default_factory=list)
-    progress: list[Progress] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    progress: list[ProgressRow] = field(default_factory=list)
     totals: dict[Listing, int] = field(default_factory=dict)
     newest_update: int = 0
     newest_view: int = 0
+    count: int = 0
+    """Rows read (also those handed to a stage rather than kept in `rows`)."""
 
-    def add(self, other: Fetched) -> None:
-        self.items += other.items
-        self.progress += other.progress
+    def add(self, other: Fetched, stage: ItemStage | None = None) -> None:
+        """Take `other`'s figures, and its rows (or stage them)."""
+        if stage is None:
+            self.rows += other.rows
+            self.progress += other.progress
+        else:
+            stage.add(other.rows)
+            stage.add_progress(other.progress)
+        self.count += len(other.rows)
         self.totals.update(other.totals)
         self.newest_update = max(self.newest_update, other.newest_update)
         self.newest_view = max(self.newest_view, other.newest_view)
@@ -200,20 +210,23 @@ class PlexLibrarySync:
         if not isinstance(metadata, list):
             raise MalformedResponseError(f"{self.client.what} sent a listing we cannot read")
         page = Fetched()
-        source_id, lib_id = self.source.id, listing.library.id
+        source_id, lib_id, kind = self.source.id, listing.library.id, listing.kind.value
+        rows, progress = page.rows, page.progress
+        newest_update = newest_view = 0
         for meta in metadata:
             if not isinstance(meta, dict):
                 continue
-            item = item_from_metadata(meta, source_id, lib_id)
-            if item is None or item.kind is not listing.kind:
+            row = item_row_of(meta, source_id, lib_id)
+            if row is None or row[_KIND] != kind:
                 continue
-            page.items.append(item)
-            page.newest_update = max(page.newest_update, int(item.updated_at))
-            if item.kind in _PLAYABLE:
-                state = progress_from_metadata(meta, item)
+            rows.append(row)
+            newest_update = max(newest_update, int(row[_UPDATED_AT]))
+            if kind in _PLAYABLE:
+                state = progress_row_of(meta, row[_ID], kind, row[_DURATION])
                 if state is not None:
-                    page.progress.append(state)
-                    page.newest_view = max(page.newest_view, int(state.updated_at))
+                    progress.append(state)
+                    newest_view = max(newest_view, int(state[4]))
+        page.newest_update, page.newest_view = newest_update, newest_view
         total = _int(found.get("totalSize", found.get("size")))
         if size:
             with self._count_lock:
@@ -226,8 +239,13 @@ class PlexLibrarySync:
         self,
         listings: Iterable[Listing],
         filters: dict[Listing, dict[str, str | int]],
+        stage: ItemStage | None = None,
     ) -> Fetched:
-        """Every page of `listings` (first pages at once, then the rest side by side)."""
+        """Every page of `listings` (first pages at once, then the rest side by side).
+
+        With `stage`, each page's rows and state go there as it arrives instead of into the
+        result (the sync thread stages one page while the threads fetch the next ones).
+        """
         fetched = Fetched()
         with concurrent.futures.ThreadPoolExecutor(
             FETCH_THREADS, thread_name_prefix="reel-plex-sync"
@@ -247,7 +265,7 @@ class PlexLibrarySync:
                     for future in finished:
                         listing, start = pending.pop(future)
                         page, total = future.result()
-                        fetched.add(page)
+                        fetched.add(page, stage)
                         if start:
                             continue
                         fetched.totals[listing] = total
@@ -297,18 +315,19 @@ class PlexLibrarySync:
             self.repo.set_sync_meta(source_id, key, ids)
 
     def _full(self, libraries: list[Library], listings: list[Listing]) -> tuple[int, int, int, int]:
-        fetched = self.fetch(listings, {})
-        shelves = self._shelves()
-        self._check_cancel()
-        playable = [i.id for i in fetched.items if i.kind in _PLAYABLE]
-        # Everything was read before this point: one transaction makes it the cache's state.
-        with self.repo.transaction():
-            self.repo.upsert_libraries(libraries)
-            changes = self.repo.replace_items(self.source.id, fetched.items)
-            self.repo.save_server_progress(self.source.id, fetched.progress, playable)
-            self._write_meta(fetched, shelves, sorted(lib.remote_id or "" for lib in libraries))
-            self.repo.set_sync_meta(self.source.id, SWEPT_KEY, time.time())
-        return len(fetched.items), changes.added, changes.updated, changes.removed
+        with ItemStage(sync_connection(self.repo), self.repo.path) as stage:
+            fetched = self.fetch(listings, {}, stage)
+            shelves = self._shelves()
+            self._check_cancel()
+            # Everything was read before this point: one transaction makes it the cache's state.
+            with self.repo.transaction():
+                self.repo.upsert_libraries(libraries)
+                changes = stage.merge(replace_source=self.source.id)
+                stage.merge_progress(self.source.id, _PLAYABLE)
+                self._write_meta(fetched, shelves, sorted(lib.remote_id or "" for lib in libraries))
+                self.repo.set_sync_meta(self.source.id, SWEPT_KEY, time.time())
+            staged = len(stage)
+        return staged, changes.added, changes.updated, changes.removed
 
     def _incremental(
         self, libraries: list[Library], listings: list[Listing]
@@ -318,7 +337,7 @@ class PlexLibrarySync:
         since_update = max(0, _int(self.repo.get_sync_meta(source_id, UPDATED_KEY)) - 1)
         since_view = max(0, _int(self.repo.get_sync_meta(source_id, VIEWED_KEY)) - 1)
         changed = self.fetch(listings, {ls: {"updatedAt>>": since_update} for ls in listings})
-        watched_listings = [ls for ls in listings if ls.kind in _PLAYABLE]
+        watched_listings = [ls for ls in listings if ls.kind.value in _PLAYABLE]
         viewed = self.fetch(
             watched_listings, {ls: {"lastViewedAt>>": since_view} for ls in watched_listings}
         )
@@ -326,43 +345,42 @@ class PlexLibrarySync:
         shelves = self._shelves()
         self._check_cancel()
 
-        by_id = {item.id: item for item in changed.items + viewed.items}
-        known = self.repo.remote_ids(source_id)
-        known_ids = set(known.values())
-        gone: list[str] = []
-        for listing, total in server_totals.items():
-            query = ItemQuery(library_id=listing.library.id, kinds=(listing.kind,))
-            new = sum(
-                1
-                for item in by_id.values()
-                if item.id not in known_ids
-                and item.library_id == listing.library.id
-                and item.kind is listing.kind
-            )
-            if self.repo.count_items(query) + new != total:
-                gone += self._sweep(listing, by_id)
-        fetched = Fetched(items=list(by_id.values()))
-        fetched.add(Fetched(progress=changed.progress + viewed.progress))
+        fetched = Fetched()
         fetched.newest_update = max(changed.newest_update, viewed.newest_update)
         fetched.newest_view = max(changed.newest_view, viewed.newest_view)
-        covering = [i.id for i in fetched.items if i.kind in _PLAYABLE]
-        progress = list({p.item_id: p for p in fetched.progress}.values())
-        with self.repo.transaction():
-            self.repo.upsert_libraries(libraries)
-            changes = self.repo.upsert_items(fetched.items)
-            removed = self.repo.delete_items(gone) if gone else 0
-            self.repo.save_server_progress(source_id, progress, covering)
-            self._write_meta(fetched, shelves, sorted(lib.remote_id or "" for lib in libraries))
+        with ItemStage(sync_connection(self.repo), self.repo.path) as stage:
+            # What was watched since is read after what changed: its row wins.
+            stage.add(changed.rows + viewed.rows)
+            progress = changed.progress + viewed.progress
+            # A listing whose total differs from what the cache will hold lost (or gained
+            # with an old date) items: only those are swept.
+            cached, new = stage.cached_counts(source_id), stage.new_counts()
+            gone: list[str] = []
+            swept: list[ProgressRow] = []
+            for listing, total in server_totals.items():
+                key = (listing.library.id, listing.kind.value)
+                if cached.get(key, 0) + new.get(key, 0) != total:
+                    gone += self._sweep(listing, stage, swept)
+            # A swept item's state goes first: what changed or was watched since wins.
+            stage.add_progress(swept + progress)
+            with self.repo.transaction():
+                self.repo.upsert_libraries(libraries)
+                changes = stage.merge()
+                removed = self.repo.delete_items(gone) if gone else 0
+                stage.merge_progress(source_id, _PLAYABLE)
+                self._write_meta(fetched, shelves, sorted(lib.remote_id or "" for lib in libraries))
         total = self.repo.count_items(ItemQuery(source_id=source_id))
         return total, changes.added, changes.updated, removed
 
-    def _sweep(self, listing: Listing, seen: dict[str, Item]) -> list[str]:
-        """Ids of cached items of `listing` that the server no longer has."""
+    def _sweep(self, listing: Listing, stage: ItemStage, progress: list[ProgressRow]) -> list[str]:
+        """Ids of cached items of `listing` that the server no longer has.
+
+        Every item of the listing is read: those not staged yet are staged, with their state
+        in `progress` (the merge covers them, so a watched one must not lose its state).
+        """
         current = self.fetch([listing], {})
-        on_server = {item.id for item in current.items}
-        for item in current.items:
-            seen.setdefault(item.id, item)
-        cached = self.repo.list_items(
-            ItemQuery(library_id=listing.library.id, kinds=(listing.kind,))
-        )
-        return [item.id for item in cached if item.id not in on_server]
+        on_server = {row[_ID] for row in current.rows}
+        stage.add(current.rows, replace=False)
+        progress += current.progress
+        cached = stage.cached_ids(listing.library.id, listing.kind.value)
+        return [item_id for item_id in cached if item_id not in on_server]

@@ -13,14 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
+from reel_tui.engine.cache.item_staging import ProgressRow
+from reel_tui.engine.cache.rows import dumps, item_from_row
+from reel_tui.engine.cache.search import sort_key
 from reel_tui.engine.models import (
     ExternalIds,
     Item,
     ItemKind,
     Marker,
     MarkerKind,
-    MediaFile,
     Progress,
+    SourceKind,
 )
 
 KINDS = {"movie": ItemKind.MOVIE, "show": ItemKind.SHOW, "season": ItemKind.SEASON}
@@ -79,22 +82,39 @@ def _list(value: Any) -> list[Any]:
 
 def external_ids(meta: Mapping[str, Any]) -> ExternalIds:
     """tmdb/imdb/tvdb ids from the item's `Guid` list (asked for with includeGuids=1)."""
+    tmdb, imdb, tvdb = _guid_ids(meta)
+    return ExternalIds(tmdb=tmdb, imdb=imdb, tvdb=tvdb) if tmdb or imdb or tvdb else _NO_IDS
+
+
+def _guid_ids(meta: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(tmdb, imdb, tvdb) from the `Guid` list; a later entry of a scheme wins."""
     guids = meta.get("Guid")
-    if not guids:
-        return _NO_IDS
-    found: dict[str, str] = {}
-    for guid in _list(guids):
+    tmdb = imdb = tvdb = None
+    if not guids or not isinstance(guids, list):
+        return tmdb, imdb, tvdb
+    for guid in guids:
         text = guid.get("id") if isinstance(guid, dict) else None
-        if isinstance(text, str) and "://" in text:
-            scheme, _, value = text.partition("://")
-            if scheme in ("tmdb", "imdb", "tvdb") and value:
-                found[scheme] = value
-    return ExternalIds(**found) if found else _NO_IDS
+        if not isinstance(text, str):
+            continue
+        scheme, separator, value = text.partition("://")
+        if not separator or not value:
+            continue
+        if scheme == "tmdb":
+            tmdb = value
+        elif scheme == "imdb":
+            imdb = value
+        elif scheme == "tvdb":
+            tvdb = value
+    return tmdb, imdb, tvdb
 
 
-def _files(meta: Mapping[str, Any]) -> tuple[tuple[MediaFile, ...], list[str]]:
-    """The item's files and, in the same order, the part keys that stream them."""
-    files: list[MediaFile] = []
+def _files(meta: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """The item's `files` column and, in the same order, the part keys that stream them.
+
+    The entries are the ones `rows.files_json` writes for MediaFile values, built here
+    directly (this runs for every movie and episode of a sync).
+    """
+    entries: list[dict[str, Any]] = []
     keys: list[str] = []
     media_list = _list(meta.get("Media"))
     for media in media_list:
@@ -104,98 +124,137 @@ def _files(meta: Mapping[str, Any]) -> tuple[tuple[MediaFile, ...], list[str]]:
         version = None
         if len(media_list) > 1:
             version = str(media.get("videoResolution") or media.get("id") or "")
+        numbered = len(parts) > 1
         for number, part in enumerate(parts, start=1):
             key = str(part["key"])
-            files.append(
-                MediaFile(
-                    path=str(part.get("file") or key),
-                    size=_int(part.get("size")) or 0,
-                    part=number if len(parts) > 1 else None,
-                    version=version,
-                )
-            )
+            entry: dict[str, Any] = {
+                "path": str(part.get("file") or key),
+                "size": _int(part.get("size")) or 0,
+            }
+            if numbered:
+                entry["part"] = number
+            if version is not None:
+                entry["version"] = version
+            entries.append(entry)
             keys.append(key)
-    return tuple(files), keys
+    return (dumps(entries) if entries else "[]"), keys
 
 
 def item_from_metadata(meta: Mapping[str, Any], source_id: str, library: str) -> Item | None:
     """The item of one `Metadata` object (None for kinds we do not list, or no ratingKey)."""
-    kind = KINDS.get(meta.get("type"))  # type: ignore[arg-type]
-    rating_key = meta.get("ratingKey")
+    row = item_row_of(meta, source_id, library)
+    return None if row is None else item_from_row((*row, 0, 0.0, _SOURCE_KIND, 0))
+
+
+_SOURCE_KIND = SourceKind.PLEX.value
+_PLAYABLE = frozenset({ItemKind.MOVIE.value, ItemKind.EPISODE.value})
+
+
+def item_row_of(meta: Mapping[str, Any], source_id: str, library: str) -> tuple[Any, ...] | None:
+    """The cache row (STAGED_COLUMNS) of one `Metadata` object; None for kinds we do not
+    list, or no ratingKey.
+
+    A sync runs this for every item of a section, in its fetch threads: it builds the row
+    directly, without an Item in between.
+    """
+    get = meta.get
+    kind = KINDS.get(get("type"))  # type: ignore[arg-type]
+    rating_key = get("ratingKey")
     if kind is None or rating_key is None or rating_key == "":
         return None
     rating_key = str(rating_key)
     details: dict[str, Any] = {}
-    thumb = meta.get("thumb")
+    thumb = get("thumb")
     if thumb:
         details["thumb"] = image_path(str(thumb), *POSTER_SIZE)
     for field, name in (("contentRating", "content_rating"), ("studio", "studio")):
-        if meta.get(field):
+        if get(field):
             details[name] = meta[field]
     show_title = None
     season = episode = None
     parent = None
     if kind is ItemKind.SEASON:
-        show_title = meta.get("parentTitle")
-        season = _int(meta.get("index"))
-        parent = meta.get("parentRatingKey")
+        show_title = get("parentTitle")
+        season = _int(get("index"))
+        parent = get("parentRatingKey")
     elif kind is ItemKind.EPISODE:
-        show_title = meta.get("grandparentTitle")
-        season = _int(meta.get("parentIndex"))
-        episode = _int(meta.get("index"))
-        parent = meta.get("parentRatingKey")
-    if kind in (ItemKind.SHOW, ItemKind.SEASON):
+        show_title = get("grandparentTitle")
+        season = _int(get("parentIndex"))
+        episode = _int(get("index"))
+        parent = get("parentRatingKey")
+    if kind is ItemKind.SHOW or kind is ItemKind.SEASON:
         for field, name in (("childCount", "child_count"), ("leafCount", "leaf_count")):
-            count = _int(meta.get(field))
+            count = _int(get(field))
             if count is not None:
                 details[name] = count
-    files, part_keys = _files(meta) if kind in (ItemKind.MOVIE, ItemKind.EPISODE) else ((), [])
-    if part_keys:
-        details["part_keys"] = part_keys
-    duration_ms = _int(meta.get("duration"))
-    title = meta.get("title")
-    return Item(
-        id=f"{source_id}:{rating_key}",
-        source_id=source_id,
-        library_id=library,
-        kind=kind,
-        title=str(title) if title else f"#{rating_key}",
-        year=_int(meta.get("year")),
-        show_title=str(show_title) if show_title else None,
-        season=season,
-        episode=episode,
-        parent_id=f"{source_id}:{parent}" if parent else None,
-        duration_s=duration_ms / 1000.0 if duration_ms else None,
-        files=files,
-        overview=meta.get("summary") or None,
-        original_title=meta.get("originalTitle") or None,
-        sort_title=meta.get("titleSort") or None,
-        air_date=meta.get("originallyAvailableAt") or None,
-        added_at=float(_int(meta.get("addedAt")) or 0),
-        updated_at=float(_int(meta.get("updatedAt")) or 0),
-        remote_id=rating_key,
-        external_ids=external_ids(meta),
-        details=details,
+    if kind is ItemKind.MOVIE or kind is ItemKind.EPISODE:
+        files_text, part_keys = _files(meta)
+        if part_keys:
+            details["part_keys"] = part_keys
+    else:
+        files_text = "[]"
+    duration_ms = _int(get("duration"))
+    title = get("title")
+    title = str(title) if title else f"#{rating_key}"
+    sort_title = get("titleSort") or None
+    tmdb, imdb, tvdb = _guid_ids(meta)
+    return (
+        f"{source_id}:{rating_key}",
+        source_id,
+        library,
+        kind.value,
+        title,
+        sort_title,
+        sort_key(title, sort_title),
+        get("originalTitle") or None,
+        str(show_title) if show_title else None,
+        _int(get("year")),
+        season,
+        episode,
+        None,
+        f"{source_id}:{parent}" if parent else None,
+        duration_ms / 1000.0 if duration_ms else None,
+        files_text,
+        get("summary") or None,
+        get("originallyAvailableAt") or None,
+        rating_key,
+        tmdb,
+        imdb,
+        tvdb,
+        dumps(details) if details else "{}",
+        float(_int(get("addedAt")) or 0),
+        float(_int(get("updatedAt")) or 0),
     )
 
 
 def progress_from_metadata(meta: Mapping[str, Any], item: Item) -> Progress | None:
     """Where the server says the user is in a movie or episode (None: never started)."""
-    if item.kind not in (ItemKind.MOVIE, ItemKind.EPISODE):
+    found = progress_row_of(meta, item.id, item.kind.value, item.duration_s)
+    if found is None:
+        return None
+    _, position, duration, watched, viewed_at = found
+    return Progress(
+        item_id=item.id,
+        position_s=position,
+        duration_s=duration,
+        watched=watched,
+        updated_at=viewed_at,
+        synced=True,
+    )
+
+
+def progress_row_of(
+    meta: Mapping[str, Any], item_id: str, kind: str, duration_s: float | None
+) -> ProgressRow | None:
+    """The server's state of a movie or episode of kind `kind` (None: never started)."""
+    if kind not in _PLAYABLE:
         return None
     views = _int(meta.get("viewCount")) or 0
     offset_ms = _int(meta.get("viewOffset")) or 0
     if not views and not offset_ms:
         return None
     viewed_at = _int(meta.get("lastViewedAt")) or 0
-    return Progress(
-        item_id=item.id,
-        position_s=offset_ms / 1000.0,
-        duration_s=item.duration_s,
-        watched=views > 0,
-        updated_at=float(viewed_at),
-        synced=True,
-    )
+    return (item_id, offset_ms / 1000.0, duration_s, views > 0, float(viewed_at))
 
 
 def markers_from_metadata(meta: Mapping[str, Any]) -> tuple[Marker, ...]:
