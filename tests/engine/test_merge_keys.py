@@ -142,3 +142,13 @@ def test_a_repaired_cache_shows_each_title_once_again(tmp_path: Path) -> None:
     assert report.repaired
     with Repository.open(path) as repository:
         assert shown_titles(repository) == [("b", "Heat")]
+
+
+def test_a_lone_source_is_grouped_once_a_second_one_has_items(repo: Repository) -> None:
+    repo.upsert_items([movie("a", 1, "Heat", 1995, tmdb="949"), movie("a", 2, "Dune", 1984)])
+    # One source: nothing to be the same as, so a big first sync pays nothing for grouping.
+    assert repo.refresh_merge("a").keyed == 0
+    repo.upsert_items([movie("b", 1, "Heat", 1995)])
+    stats = repo.refresh_merge("b")
+    assert (stats.keyed, stats.groups, stats.hidden) == (3, 1, 1)
+    assert shown_titles(repo) == [("a", "Dune"), ("a", "Heat")]

@@ -167,6 +167,9 @@ _CLEAR_STALE = f"""
         AND (merge_key IS NULL OR merge_key NOT IN ({_SHARED_KEYS}))"""
 
 
+_OTHER_SOURCES = """
+    SELECT 1 FROM items WHERE kind IN ('movie', 'show') AND source_id != :source LIMIT 1"""
+
 _NEVER_KEYED = """
     SELECT 1 FROM items
     WHERE kind IN ('movie', 'show') AND merge_hash IS NULL AND source_id != :source LIMIT 1"""
@@ -248,6 +251,13 @@ def refresh_merge(conn: sqlite3.Connection, source_id: str | None = None) -> Mer
     items are folded again, and rows whose key or group did not change are not written.
     `conn` must be in autocommit mode (peewee's).
     """
+    if (
+        source_id is not None
+        and conn.execute(_OTHER_SOURCES, {"source": source_id}).fetchone() is None
+    ):
+        # Nothing to be the same as: the source's items are keyed when another source gets
+        # items (they are then found never keyed, and every item is keyed in one pass).
+        return MergeStats(keyed=0, groups=0, hidden=0)
     _register(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
