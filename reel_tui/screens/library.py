@@ -14,12 +14,14 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
-from reel_tui.engine.models import ItemKind, SortKey, Source
+from reel_tui.engine.models import Item, ItemKind, SortKey, Source
 from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.screens.base import ReelScreen
-from reel_tui.screens.details import DetailsScreen
+from reel_tui.screens.details_posters import PosterLoading
 from reel_tui.screens.library_view import SORT_LABELS, LibraryView, ViewRows
+from reel_tui.widgets.image_renderers import renderer_for
 from reel_tui.widgets.media_table import MediaTable
+from reel_tui.widgets.poster_grid import PosterGrid
 from reel_tui.widgets.status_header import StatusHeader
 
 ALL_SOURCES = "__all__"
@@ -32,7 +34,7 @@ EMPTY_LIBRARY_HELP = (
 NO_MATCHES = "Nothing here: escape clears the search, w the filter."
 
 
-class LibraryScreen(ReelScreen):
+class LibraryScreen(PosterLoading, ReelScreen):
     """Browse the cached library; every query runs in a thread worker.
 
     The list reads its rows itself, a page at a time, from the `ViewRows` this screen hands
@@ -49,6 +51,7 @@ class LibraryScreen(ReelScreen):
         Binding("i", "details", "Details"),
         Binding("t", "toggle_tab", "Movies/Shows", show=False),
         Binding("o", "cycle_source", "Source", show=False),
+        Binding("g", "toggle_view", "Grid/List", show=False),
         Binding("escape", "go_up", "Back", show=False),
     ]
 
@@ -60,6 +63,9 @@ class LibraryScreen(ReelScreen):
             self.sources = sources
             self.reload_items = reload_items
             """The items may have changed too (a sync finished): read them again."""
+
+    item: Item | None = None
+    """PosterLoading's own item: none, the grid's posters each name theirs."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,10 +94,31 @@ class LibraryScreen(ReelScreen):
         with Horizontal(id="library-status"):
             yield Static(self.view.breadcrumb(), id="breadcrumb", markup=False)
             yield Static("", id="view-summary", markup=False)
-        yield MediaTable(id="items")
+        yield self._new_items_view(grid=self.reel_app.config.display.library_view == "grid")
         yield Static(NO_MATCHES, id="no-matches", markup=False)
         yield Static(EMPTY_LIBRARY_HELP, id="empty-state", markup=False)
         yield Footer(compact=True)
+
+    def _new_items_view(self, *, grid: bool) -> MediaTable | PosterGrid:
+        if grid:
+            return PosterGrid(renderer_for(self.reel_app.config.display.images), id="items")
+        return MediaTable(id="items")
+
+    def _items_view(self) -> MediaTable | PosterGrid:
+        """The list or the poster grid, whichever is shown (both are `#items`)."""
+        view = self.query_one("#items")
+        assert isinstance(view, MediaTable | PosterGrid)
+        return view
+
+    async def action_toggle_view(self) -> None:
+        """Swap the list and the poster grid, keeping the item under the cursor."""
+        old = self._items_view()
+        item = old.highlighted_item
+        await old.remove()
+        new = self._new_items_view(grid=isinstance(old, MediaTable))
+        await self.mount(new, before="#no-matches")
+        new.focus()
+        self.reload(keep_id=item.id if item else None, row=old.cursor_row)
 
     def on_mount(self) -> None:
         display = self.reel_app.config.display
@@ -104,7 +131,7 @@ class LibraryScreen(ReelScreen):
         self.watch(self.app, "sync_statuses", self._on_sync_statuses, init=False)
         self._sources_generation = self.reel_app.sources_generation
         self.watch(self.app, "sources_generation", self._sources_changed, init=False)
-        self.query_one(MediaTable).focus()
+        self._items_view().focus()
         # The items of "all sources" do not wait for the list of sources: both are read at once.
         self.reload()
         self._load_sources(reload_items=False)
@@ -138,9 +165,9 @@ class LibraryScreen(ReelScreen):
         self.set_class(not self.sources, "-no-sources")
         self._show_source_in_header()
         if reload_items:
-            table = self.query_one(MediaTable)
+            table = self._items_view()
             self.reload(row=table.cursor_row)
-        elif not self.query_one(MediaTable).is_counting:
+        elif not self._items_view().is_counting:
             # The rows may have come first: "nothing here" depends on there being sources.
             self._update_summary()
 
@@ -152,7 +179,7 @@ class LibraryScreen(ReelScreen):
                 is among the rows read around `row`.
             row: the row to read around, and to put the cursor on when `keep_id` is not found.
         """
-        table = self.query_one(MediaTable)
+        table = self._items_view()
         if keep_id is None and (item := table.highlighted_item) is not None:
             keep_id = item.id
         self.query_one("#breadcrumb", Static).update(self._breadcrumb_text())
@@ -161,7 +188,7 @@ class LibraryScreen(ReelScreen):
 
     @on(MediaTable.Reloaded)
     def _update_summary(self) -> None:
-        table = self.query_one(MediaTable)
+        table = self._items_view()
         count = f"{table.total} item" + ("" if table.total == 1 else "s")
         self.query_one("#view-summary", Static).update(f"{self.view.summary()} · {count}")
         self.set_class(table.total == 0 and bool(self.sources), "-empty-result")
@@ -218,7 +245,8 @@ class LibraryScreen(ReelScreen):
     # -- user actions --------------------------------------------------------------------
 
     @on(MediaTable.RowSelected)
-    def _open_row(self, event: MediaTable.RowSelected) -> None:
+    @on(PosterGrid.TileSelected)
+    def _open_row(self, event: MediaTable.RowSelected | PosterGrid.TileSelected) -> None:
         item = event.item
         if item.kind in (ItemKind.SHOW, ItemKind.SEASON):
             self._keep_cursor.append((item.id, event.cursor_row))
@@ -227,18 +255,24 @@ class LibraryScreen(ReelScreen):
         elif item.playable and self.reel_app.session is not None:
             self.reel_app.play_item(item.id)
         else:
-            self.app.push_screen(DetailsScreen(item.id))
+            self._open_details(item.id)
 
     def action_details(self) -> None:
         """Open the details of the item under the cursor (enter plays what is playable)."""
-        item = self.query_one(MediaTable).highlighted_item
+        item = self._items_view().highlighted_item
         if item is not None:
-            self.app.push_screen(DetailsScreen(item.id))
+            self._open_details(item.id)
+
+    def _open_details(self, item_id: str) -> None:
+        # Imported when first opened: the first screen of a start does not wait for it.
+        from reel_tui.screens.details import DetailsScreen
+
+        self.app.push_screen(DetailsScreen(item_id))
 
     def action_go_up(self) -> None:
         if isinstance(self.focused, Input):
             # Escape from the search box keeps the results and returns to them.
-            self.query_one(MediaTable).focus()
+            self._items_view().focus()
         elif self.view.path:
             keep_id, row = self._keep_cursor.pop() if self._keep_cursor else (None, 0)
             self._change_view(self.view.up(), keep_id=keep_id, row=row)
@@ -303,7 +337,7 @@ class LibraryScreen(ReelScreen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.query_one(MediaTable).focus()
+        self._items_view().focus()
 
     def toggle_watched_filter(self) -> None:
         """For the command palette: the same as pressing w."""
