@@ -66,11 +66,12 @@ class PosterLoading:
             log.info("poster of %s: %s", item.title, error)
             image = None
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._poster_loaded, poster, image)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self._poster_loaded, poster, item, image)  # type: ignore[attr-defined]
 
     @staticmethod
-    def _poster_loaded(poster: Poster, image: PosterImage | None) -> None:
-        if not poster.is_attached:
+    def _poster_loaded(poster: Poster, item: Item, image: PosterImage | None) -> None:
+        # A grid tile may have been given another item while this one's poster loaded.
+        if not poster.is_attached or (poster.item is not None and poster.item.id != item.id):
             return
         if image is None:
             poster.show_missing()
