@@ -23,6 +23,7 @@ from reel_tui.app_playback import PlaybackApp
 from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import ReelError
+from reel_tui.engine.metadata.background import MetadataState, MetadataStatus
 from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.screens.library import LibraryScreen
 from reel_tui.widgets.status_header import describe_sync
@@ -71,6 +72,14 @@ class SyncStatusChanged(Message):
             and message.status.state is SyncState.SYNCING
             and self.status.state is SyncState.SYNCING
         )
+
+
+class MetadataPassFinished(Message):
+    """A metadata pass wrote matches into the cache (posted from its worker thread)."""
+
+    def __init__(self, status: MetadataStatus) -> None:
+        super().__init__()
+        self.status = status
 
 
 class BackgroundStartFailed(Message):
@@ -178,6 +187,7 @@ class ReelApp(PlaybackApp):
         self.config = config
         self.background = background
         self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe_metadata: Callable[[], None] | None = None
         self._queue_started = False
         self._background_start: threading.Thread | None = None
         if config.display.theme in self.available_themes:
@@ -185,6 +195,9 @@ class ReelApp(PlaybackApp):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.engine.sync_queue.subscribe(self._sync_status_from_thread)
+        self._unsubscribe_metadata = self.engine.metadata_queue.subscribe(
+            self._metadata_status_from_thread
+        )
         if self.background:
             # Syncs (network), folder watches (a walk of every local tree) and downloads start
             # once the first screen is drawn: before it, only the cache is read.
@@ -220,6 +233,9 @@ class ReelApp(PlaybackApp):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._unsubscribe_metadata is not None:
+            self._unsubscribe_metadata()
+            self._unsubscribe_metadata = None
         if self.background:
             if self._background_start is not None:
                 self._background_start.join()
@@ -239,6 +255,15 @@ class ReelApp(PlaybackApp):
         self.sync_label = describe_sync(self.sync_statuses.values())
         if status.state is SyncState.FAILED and status.error:
             self.notify(status.error, title="Sync failed", severity="error")
+
+    def _metadata_status_from_thread(self, status: MetadataStatus) -> None:
+        # Runs on the metadata worker: only post.
+        if status.state is MetadataState.COMPLETED and status.result and status.result.written:
+            self.post_message(MetadataPassFinished(status))
+
+    def on_metadata_pass_finished(self, _message: MetadataPassFinished) -> None:
+        # Titles, years and posters changed under the lists: every screen re-reads its rows.
+        self.sources_generation += 1
 
     def request_sync(self, source_id: str | None = None) -> None:
         """Queue a sync of one source, or of every source when `source_id` is None."""

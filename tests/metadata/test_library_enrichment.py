@@ -13,7 +13,6 @@ from reel_tui.engine.engine import Engine
 from reel_tui.engine.metadata.background import MetadataState, MetadataStatus
 from reel_tui.engine.metadata.enrichment import TRIED_KEY, enrich_pending
 from reel_tui.engine.metadata.merge import field_sources
-from reel_tui.engine.metadata.service import cache_database
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, LibraryKind, Source
 from reel_tui.locations import resolve
 from tests.metadata.conftest import metadata_config
@@ -214,9 +213,43 @@ def test_expired_answers_still_serve_a_scan_that_may_not_ask(
     engine.sync_now(source.id)
     engine.enrich_now(source.id)
     with engine.repo.transaction():  # every provider answer is out of date now
-        cache_database(engine.repo).raw().execute("UPDATE metadata_cache SET expires_at = 1")
+        engine.repo.database.raw().execute("UPDATE metadata_cache SET expires_at = 1")
     asked = fakes.asked()
     engine.sync_now(source.id, full=True)
     assert fakes.asked() == asked
     lion = one(engine, source, ItemKind.MOVIE, "The Lion King")
     assert (lion.external_ids.tmdb, lion.overview) == ("8587", "A lion cub flees.")
+
+
+async def test_the_library_on_screen_shows_matches_once_a_pass_wrote_them(
+    engine: Engine, media: Path, fakes: Fakes
+) -> None:
+    import asyncio
+
+    from reel_tui.app import ReelApp
+    from reel_tui.widgets.media_table import MediaTable
+    from tests.tui.conftest import settle
+
+    source = engine.add_local_source(media)
+    engine.sync_now(source.id)  # names only: the pass has not run
+    app = ReelApp(engine=engine, config=engine.config, background=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(MediaTable)
+
+        # What the rows hold: their title, year and the match their poster and details use.
+        def rows(items: list[Item]) -> list[tuple[str, int | None, str | None]]:
+            return [(item.title, item.year, item.external_ids.tmdb) for item in items]
+
+        shown_before = rows(table.items)
+        engine.metadata_queue.start()
+        try:
+            engine.metadata_queue.request(source.id)
+            assert await asyncio.to_thread(engine.metadata_queue.wait_idle, 30)
+        finally:
+            engine.metadata_queue.stop()
+        await pilot.pause(0.1)
+        await settle(pilot)
+        cached = engine.list_items(ItemQuery(kinds=(ItemKind.MOVIE,)))
+        assert rows(table.items) != shown_before, "the pass matched something the list shows"
+        assert rows(table.items) == rows(cached)
