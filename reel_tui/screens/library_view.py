@@ -138,5 +138,14 @@ class ViewRows:
         # Both methods run in the same worker thread for one load; a race would only read
         # the children twice.
         if self._children is None:
-            self._children = self.view.order_children(self.engine.list_items(self.view.query()))
+            view, parent = self.view, self.view.parent
+            if view.source_id is None and not view.search.strip() and parent is not None:
+                # Across all sources a show's seasons (a season's episodes) are those of each
+                # of its copies, each shown once.
+                children = self.engine.children(parent.id)
+                if view.watched is not None:
+                    children = [c for c in children if c.watched is view.watched]
+            else:
+                children = self.engine.list_items(view.query())
+            self._children = view.order_children(children)
         return self._children

@@ -148,3 +148,29 @@ def test_removing_the_local_source_shows_the_server_copy_again(two_sources: TwoS
     listed = engine.list_items(ItemQuery(kinds=(ItemKind.MOVIE,), search=movie.name))
     assert remote.id in {i.id for i in listed}
     assert engine.versions(remote.id) == [replace(remote, resolution=None)]
+
+
+async def test_the_library_drills_into_a_merged_show_across_sources(
+    two_sources: TwoSources,
+) -> None:
+    from reel_tui.app import ReelApp
+    from reel_tui.screens.library import LibraryScreen
+    from reel_tui.screens.library_view import LibraryView
+    from reel_tui.widgets.media_table import MediaTable
+    from tests.tui.conftest import settle
+
+    engine, episode = two_sources.engine, two_sources.episode
+    local_show = two_sources.one(two_sources.local, ItemKind.SHOW)
+    [season] = [
+        s for s in engine.children(local_show.id) if s.season == episode.parent_index_number
+    ]
+    app = ReelApp(engine=engine, config=engine.config, background=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        # All sources, in the local show's season: the folder holds episode 1 only.
+        screen._change_view(LibraryView(tab=ItemKind.SHOW, path=(local_show, season)))
+        await settle(pilot)
+        shown = [item.episode for item in app.screen.query_one(MediaTable).items]
+        assert shown == [e.episode for e in engine.children(season.id)] and len(shown) > 1
