@@ -190,10 +190,6 @@ def measure(items: int = 100_000) -> list[Figure]:
     ]
 
 
-run = measure
-"""The name the benchmark brief uses."""
-
-
 def measure_default() -> list[Figure]:
     return measure(100_000)
 

@@ -108,6 +108,9 @@ def measure(items: int, rounds: int) -> list[Figure]:
             "REEL_CONFIG": str(config),
         }
         env.pop("TEXTUAL_FPS", None)
+        # Installed programs start from bytecode: without it every start (ours more than the
+        # bare one, which loads less of our code) would compile the modules it imports.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         reel = [str(Path(sys.executable).with_name("reel"))]
         bare = [sys.executable, "-c", BARE_APP]
         # One untimed start of each warms the OS file cache and Python's bytecode cache.

@@ -23,7 +23,6 @@ from reel_tui.app_playback import PlaybackApp
 from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import ReelError
-from reel_tui.engine.metadata.background import MetadataState, MetadataStatus
 from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.screens.library import LibraryScreen
 from reel_tui.widgets.status_header import describe_sync
@@ -31,6 +30,7 @@ from reel_tui.widgets.status_header import describe_sync
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from reel_tui.engine.metadata.background import MetadataStatus
     from reel_tui.player.session import PlaybackSession
 
 
@@ -195,7 +195,9 @@ class ReelApp(PlaybackApp):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.engine.sync_queue.subscribe(self._sync_status_from_thread)
-        self._unsubscribe_metadata = self.engine.metadata_queue.subscribe(
+        # Not `metadata_queue.subscribe`: that would load the metadata stack (providers, HTTP)
+        # before the first screen.
+        self._unsubscribe_metadata = self.engine.subscribe_metadata(
             self._metadata_status_from_thread
         )
         if self.background:
@@ -257,7 +259,9 @@ class ReelApp(PlaybackApp):
             self.notify(status.error, title="Sync failed", severity="error")
 
     def _metadata_status_from_thread(self, status: MetadataStatus) -> None:
-        # Runs on the metadata worker: only post.
+        # Runs on the metadata worker: only post. (Its module is loaded: a pass is running.)
+        from reel_tui.engine.metadata.background import MetadataState
+
         if status.state is MetadataState.COMPLETED and status.result and status.result.written:
             self.post_message(MetadataPassFinished(status))
 

@@ -3,7 +3,8 @@
 Every engine capability is a command (for scripts and tests); the bare `reel` opens the TUI.
 Command groups live in ``reel_tui.commands``, one module each, so later ones (play, download,
 server sources) slot in by registration here. Importing this module stays cheap: no Textual,
-no guessit, no database until a command needs it.
+no guessit, no database until a command needs it, and a command's module is imported only when
+that command runs (or `--help` lists them), so the bare `reel` loads none of the others.
 
 Exit status: 0 done, 1 a ReelError (printed as ``reel: <message>``, never a traceback),
 2 a usage or configuration error.
@@ -11,6 +12,7 @@ Exit status: 0 done, 1 a ReelError (printed as ``reel: <message>``, never a trac
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,19 +22,25 @@ import click
 
 from reel_tui import __version__
 from reel_tui.commands.context import RunContext, open_tui, pass_run
-from reel_tui.commands.demo import demo
-from reel_tui.commands.doctor import doctor
-from reel_tui.commands.downloads import download, downloads
-from reel_tui.commands.library import ls, show
-from reel_tui.commands.match import match
-from reel_tui.commands.play import play
-from reel_tui.commands.sources import sources
-from reel_tui.commands.sync import sync
 from reel_tui.engine.errors import ConfigError, ReelError
 from reel_tui.locations import resolve
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+COMMAND_MODULES: dict[str, str] = {
+    "demo": "reel_tui.commands.demo",
+    "doctor": "reel_tui.commands.doctor",
+    "download": "reel_tui.commands.downloads",
+    "downloads": "reel_tui.commands.downloads",
+    "ls": "reel_tui.commands.library",
+    "match": "reel_tui.commands.match",
+    "play": "reel_tui.commands.play",
+    "show": "reel_tui.commands.library",
+    "sources": "reel_tui.commands.sources",
+    "sync": "reel_tui.commands.sync",
+}
+"""Each command's name and the module defining it (as a function of the same name)."""
 
 
 class ReelFailure(click.ClickException):
@@ -52,7 +60,20 @@ class ReelConfigFailure(ReelFailure):
 
 
 class ReelGroup(click.Group):
-    """A click group that turns ReelErrors into clean messages and exit statuses."""
+    """A click group that turns ReelErrors into clean messages and exit statuses, and
+    imports each command of `COMMAND_MODULES` when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(COMMAND_MODULES[cmd_name])
+            command = getattr(module, cmd_name)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -99,18 +120,6 @@ def cli(ctx: click.Context, config_file: Path | None, data_dir: Path | None) -> 
 def tui(run: RunContext) -> None:
     """Open the TUI (the same as `reel` alone)."""
     open_tui(run)
-
-
-cli.add_command(sources)
-cli.add_command(sync)
-cli.add_command(ls)
-cli.add_command(show)
-cli.add_command(demo)
-cli.add_command(doctor)
-cli.add_command(play)
-cli.add_command(download)
-cli.add_command(downloads)
-cli.add_command(match)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

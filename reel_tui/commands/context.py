@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -86,27 +88,75 @@ def open_tui(run: RunContext) -> None:
     The playback session makes its player on the first Play, from the `playback` settings, so
     a missing player library or an unusable display only shows as a message when playing.
     """
-    engine = run.engine
-    from reel_tui.app import ReelApp
-    from reel_tui.player.base import Player
-    from reel_tui.player.choose import create_player
-    from reel_tui.player.session import PlaybackSession
+    setting = run.config.display.images
+    # The terminal can be asked what it draws only before Textual starts reading stdin, and a
+    # terminal may answer late or never (each question waits up to 0.1 s): the questions are
+    # asked on a thread while the cache opens and the UI loads, and answered before it runs.
+    asking = _TerminalQuestions(setting)
+    asking.start()
+    try:
+        engine = run.engine
+        from reel_tui.app import ReelApp
+        from reel_tui.player.base import Player
+        from reel_tui.player.choose import create_player
+        from reel_tui.player.session import PlaybackSession
 
-    settings = run.config.playback
+        settings = run.config.playback
 
-    def make_player() -> Player:
-        return create_player(settings.player, settings.display, settings.fullscreen)
+        def make_player() -> Player:
+            return create_player(settings.player, settings.display, settings.fullscreen)
 
-    session = PlaybackSession(engine, settings, make_player)
-    from reel_tui.widgets.image_renderers import prepare as prepare_images
-
-    # The terminal can be asked what it draws only before Textual starts reading stdin.
-    prepare_images(run.config.display.images)
+        session = PlaybackSession(engine, settings, make_player)
+    finally:
+        asking.wait()  # an error of the start itself goes out first, as it is
+    asking.raise_error()
     try:
         ReelApp(engine=engine, config=run.config, session=session).run()
     finally:
         # Saves the position of whatever still plays, and closes the player.
         session.close()
+
+
+class _TerminalQuestions:
+    """`image_renderers.prepare` (what the terminal draws) on a thread of its own.
+
+    The thread only waits on the terminal: what it imports is imported before it starts, on
+    the calling thread, since two threads importing at once wait on each other's imports.
+    """
+
+    def __init__(self, setting: str) -> None:
+        self._setting = setting
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._ask, name="reel-terminal-questions")
+
+    def _ask(self) -> None:
+        try:
+            from reel_tui.widgets.image_renderers import prepare
+
+            prepare(self._setting)
+        except BaseException as error:  # handed to the main thread by raise_error()
+            self._error = error
+
+    def start(self) -> None:
+        from reel_tui.images_choice import may_query_terminal
+        from reel_tui.widgets.image_renderers import textual_image_module
+
+        stream = sys.__stdout__
+        is_tty = bool(stream is not None and stream.isatty())
+        if self._setting == "auto" and may_query_terminal(os.environ, is_tty=is_tty):
+            # The two modules `prepare` asks through; nothing is imported when it will not ask.
+            for module in ("textual_image.renderable.sixel", "textual_image.renderable.tgp"):
+                textual_image_module(module)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Wait for the answers (the terminal is back in its own mode then)."""
+        self._thread.join()
+
+    def raise_error(self) -> None:
+        """Raise what asking raised, if anything (after `wait`)."""
+        if self._error is not None:
+            raise self._error
 
 
 def pass_run(function: F) -> F:

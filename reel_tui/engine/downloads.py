@@ -19,9 +19,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -62,6 +63,35 @@ _IDLE_POLL_S = 2.0
 """Workers also look at the table this often: another process (`reel download`) may queue."""
 
 
+class _ClientOnFirstUse:
+    """The transfers' HTTP client, made when the first transfer starts.
+
+    Making one loads the TLS certificates (tens of milliseconds); the manager is made at every
+    start of the TUI, most of which download nothing.
+    """
+
+    def __init__(self, make: Callable[[], httpx.Client]) -> None:
+        self._make = make
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> httpx.Client:
+        with self._lock:
+            if self._client is None:
+                self._client = self._make()
+            return self._client
+
+    def stream(self, method: str, url: str, **options: Any) -> AbstractContextManager[Any]:
+        """`httpx.Client.stream` on the client, made now if it was not yet."""
+        return self._get().stream(method, url, **options)
+
+    def close(self) -> None:
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+
 class DownloadManager:
     """The download queue and its worker threads (see the module docstring)."""
 
@@ -86,10 +116,15 @@ class DownloadManager:
         self.repo = repo
         self.folder = folder
         self.settings = settings
-        self.store = DownloadStore(repo._db, repo.path)  # the cache's own connection pool
-        self._client = make_client(network, transport=transport, timeout_s=network.timeout_s)
+        self.store = DownloadStore(repo.database, repo.path)
+        self._client = _ClientOnFirstUse(
+            lambda: make_client(network, transport=transport, timeout_s=network.timeout_s)
+        )
         self._transfer = Transfer(
-            self._client, retries=network.retries, sleep=sleep, max_bytes_per_s=max_bytes_per_s
+            cast("httpx.Client", self._client),  # Transfer only calls `stream`
+            retries=network.retries,
+            sleep=sleep,
+            max_bytes_per_s=max_bytes_per_s,
         )
         self.cap = StorageCap(self.store, settings, self._delete_files_and_row)
         self._job = DownloadJob(repo, self.store, folder, stream_resolver, self._transfer, self.cap)

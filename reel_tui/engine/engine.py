@@ -21,7 +21,7 @@ from reel_tui.engine.backends.base import BackendContext, MediaBackend, backend_
 from reel_tui.engine.cache.merge import resolution_of, version_order
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import ReelError, SourceError, SourceNotFoundError
-from reel_tui.engine.metadata.background import MetadataQueue
+from reel_tui.engine.listeners import Listeners
 from reel_tui.engine.models import (
     Item,
     ItemKind,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from reel_tui.engine.backends.local.watcher import FolderWatcher
     from reel_tui.engine.downloads import DownloadManager
     from reel_tui.engine.metadata.aggregator import MetadataAggregator
+    from reel_tui.engine.metadata.background import MetadataQueue, MetadataStatus
     from reel_tui.engine.metadata.enrichment import EnrichResult
     from reel_tui.engine.metadata.images import ImageCache
 
@@ -73,8 +74,9 @@ class Engine:
         self._images: ImageCache | None = None
         self._aggregator: MetadataAggregator | None = None
         self._aggregator_lock = threading.Lock()
-        self.metadata_queue = MetadataQueue(self._run_metadata)
-        """Metadata passes over local sources after their syncs (while in the background)."""
+        self._metadata_queue: MetadataQueue | None = None
+        self._metadata_queue_lock = threading.Lock()
+        self._metadata_statuses: Listeners[MetadataStatus] = Listeners("metadata status")
         self._metadata_passes: dict[str, float] = {}
         """Source id -> monotonic time its last metadata pass finished."""
         self._background = False
@@ -93,6 +95,30 @@ class Engine:
 
             self._downloads = DownloadManager.for_engine(self)
         return self._downloads
+
+    @property
+    def metadata_queue(self) -> MetadataQueue:
+        """Metadata passes over local sources after their syncs (while in the background).
+
+        Made on first use: its module brings the metadata providers and their HTTP stack,
+        which a start that shows the cache does not need.
+        """
+        with self._metadata_queue_lock:
+            if self._metadata_queue is None:
+                from reel_tui.engine.metadata.background import MetadataQueue
+
+                self._metadata_queue = MetadataQueue(self._run_metadata)
+                self._metadata_queue.subscribe(self._metadata_statuses.notify)
+            return self._metadata_queue
+
+    def subscribe_metadata(self, callback: Callable[[MetadataStatus], None]) -> Callable[[], None]:
+        """Call `callback` with every status of the metadata passes from now on, on their
+        thread; returns the function removing it.
+
+        Unlike `metadata_queue.subscribe`, this does not make the queue: the UI listens from
+        its first screen, which must not wait for the metadata stack to load.
+        """
+        return self._metadata_statuses.add(callback)
 
     @property
     def images(self) -> ImageCache:
@@ -167,7 +193,8 @@ class Engine:
         """Remove a source with its libraries, items and secrets (its files are not touched)."""
         backend = self.backend(source_id)
         self.sync_queue.forget(source_id)
-        self.metadata_queue.forget(source_id)
+        if self._metadata_queue is not None:
+            self._metadata_queue.forget(source_id)
         with self._backends_lock:
             self._backends.pop(source_id, None)
         backend.forget()
@@ -325,7 +352,8 @@ class Engine:
             self._watcher.stop()
             self._watcher = None
         self.sync_queue.stop()
-        self.metadata_queue.stop()
+        if self._metadata_queue is not None:
+            self._metadata_queue.stop()
 
     def _sources_changed(self) -> None:
         if self._background:

@@ -4,6 +4,10 @@ Secrets never go into the cache, the logs or a process's arguments. Where no key
 runs (a headless media box, an SSH session without a Secret Service), or the only keyring
 would prompt on the terminal or store plain text in a place we do not control, they go to one
 JSON file readable by the user alone (0600, in a 0700 folder), written atomically.
+
+The keyring is looked for on first use, not when the store is made: finding its backend
+imports every installed one (D-Bus, libsecret, KWallet ...) and takes about a tenth of a
+second, which a start that talks to no server must not pay.
 """
 
 from __future__ import annotations
@@ -16,13 +20,12 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING, Any
 
 from reel_tui.engine.errors import ReelError
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -56,28 +59,48 @@ class SecretStore:
         """
         self._file = fallback_file
         self._lock = threading.Lock()
-        chosen = backend if backend is not None else keyring.get_keyring()
-        self._keyring: keyring.backend.KeyringBackend | None = chosen if _usable(chosen) else None
+        self._keyring_lock = threading.Lock()
+        self._given: keyring.backend.KeyringBackend | None = backend
+        self._chosen = False
+        self._keyring: keyring.backend.KeyringBackend | None = None
+
+    def _usable_keyring(self) -> keyring.backend.KeyringBackend | None:
+        """The keyring backend to use, chosen on first call; None: use the file."""
+        with self._keyring_lock:
+            if not self._chosen:
+                import keyring
+
+                chosen = self._given if self._given is not None else keyring.get_keyring()
+                self._keyring = chosen if _usable(chosen) else None
+                self._chosen = True
+            return self._keyring
 
     @property
     def description(self) -> str:
         """Where secrets are kept, for `reel doctor`."""
-        if self._keyring is not None:
-            return f"system keyring ({type(self._keyring).__name__})"
+        ring = self._usable_keyring()
+        if ring is not None:
+            return f"system keyring ({type(ring).__name__})"
         return f"private file {self._file} (no keyring service)"
 
     def get(self, key: str) -> str | None:
-        if self._keyring is not None:
+        import keyring.errors
+
+        ring = self._usable_keyring()
+        if ring is not None:
             try:
-                return self._keyring.get_password(SERVICE, key)
+                return ring.get_password(SERVICE, key)
             except keyring.errors.KeyringError as exc:
                 self._give_up_keyring(exc)
         return self._read_file().get(key)
 
     def set(self, key: str, value: str) -> None:
-        if self._keyring is not None:
+        import keyring.errors
+
+        ring = self._usable_keyring()
+        if ring is not None:
             try:
-                self._keyring.set_password(SERVICE, key, value)
+                ring.set_password(SERVICE, key, value)
                 return
             except keyring.errors.KeyringError as exc:
                 self._give_up_keyring(exc)
@@ -88,9 +111,12 @@ class SecretStore:
 
     def delete(self, key: str) -> None:
         """Forget a secret (no error when there was none)."""
-        if self._keyring is not None:
+        import keyring.errors
+
+        ring = self._usable_keyring()
+        if ring is not None:
             try:
-                self._keyring.delete_password(SERVICE, key)
+                ring.delete_password(SERVICE, key)
             except keyring.errors.PasswordDeleteError:
                 log.debug("no secret %s in the keyring", key)
             except keyring.errors.KeyringError as exc:
@@ -102,7 +128,8 @@ class SecretStore:
 
     def _give_up_keyring(self, error: Exception) -> None:
         log.warning("keyring unusable (%s); keeping secrets in %s", error, self._file)
-        self._keyring = None
+        with self._keyring_lock:
+            self._keyring = None
 
     def _read_file(self) -> dict[str, str]:
         try:

@@ -16,7 +16,6 @@ from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.http import make_client
 from reel_tui.engine.metadata.images import ImageCache
-from reel_tui.engine.metadata.service import cache_database
 from reel_tui.locations import Locations
 from tests.servers.tmdb import FakeTmdb
 
@@ -37,7 +36,7 @@ def _images(repo: Repository, tmp_path: Path, max_bytes: int) -> ImageCache:
     ticks = Ticks()
     return ImageCache(
         tmp_path / "images",
-        ImageIndex(cache_database(repo), clock=ticks),
+        ImageIndex(repo.database, clock=ticks),
         make_client(Config().network),
         max_bytes=max_bytes,
         clock=ticks,

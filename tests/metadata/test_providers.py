@@ -13,7 +13,6 @@ from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import AuthError, ReelError, SourceUnavailableError
 from reel_tui.engine.metadata.omdb import OmdbProvider
 from reel_tui.engine.metadata.provider_base import provider_settings
-from reel_tui.engine.metadata.service import cache_database
 from reel_tui.engine.metadata.tmdb import TmdbProvider
 from reel_tui.engine.metadata.tvdb import TvdbProvider
 from reel_tui.engine.metadata.types import MatchQuery
@@ -34,7 +33,7 @@ class Clock:
 
 
 def _tmdb(config: Config, repo: Repository, clock: Clock | None = None) -> TmdbProvider:
-    cache = MetadataCache(cache_database(repo), clock=clock or Clock())
+    cache = MetadataCache(repo.database, clock=clock or Clock())
     return TmdbProvider(provider_settings(config, None)["tmdb"], config, cache)
 
 
@@ -147,7 +146,7 @@ def test_a_wrong_key_is_a_clear_error_and_never_logged(
 def test_tvdb_signs_in_searches_and_signs_in_again_when_the_token_expires(
     config: Config, repo: Repository, tvdb: FakeTvdb
 ) -> None:
-    cache = MetadataCache(cache_database(repo))
+    cache = MetadataCache(repo.database)
     provider = TvdbProvider(provider_settings(config, None)["tvdb"], config, cache)
     try:
         found = provider.search(MatchQuery("The Office", "show"))

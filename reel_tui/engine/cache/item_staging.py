@@ -64,11 +64,8 @@ _UPDATED = tuple(c for c in STAGED_COLUMNS if c not in ("id", "added_at"))
 
 
 def sync_connection(repo: Repository) -> sqlite3.Connection:
-    """The calling thread's connection to `repo`'s file (staging and merge must share it).
-
-    Repository has no public accessor for it yet; this is the one place that reaches in.
-    """
-    return repo._db.raw()
+    """The calling thread's connection to `repo`'s file (staging and merge must share it)."""
+    return repo.connection()
 
 
 def library_ids(repo: Repository, source_id: str) -> set[str]:

@@ -28,8 +28,8 @@ from reel_tui.engine.cache.db import ItemRow
 from reel_tui.engine.models import Item
 
 MERGED_INTO = peewee.TextField(null=True)
-"""``items.merged_into`` for peewee queries (the column is not on ``ItemRow``: see the report
-of the session that added it; cache/db.py may take it over)."""
+"""``items.merged_into`` for the library's peewee queries. The merge columns are not fields of
+``ItemRow``: only this module's SQL writes them, and the item write path never sees them."""
 MERGED_INTO.bind(ItemRow, "merged_into", set_attribute=False)
 
 _TITLE_KEY_FUNCTION = "reel_title_key"

@@ -279,8 +279,31 @@ def migrate(
     return start
 
 
-def prepare_file(conn: sqlite3.Connection, path: Path) -> None:
-    """Check an opened file, switch it to WAL and migrate it; writes only if it is usable."""
+def left_unfinished(path: Path) -> bool:
+    """Whether the cache at `path` was left with writes not folded into the file: a WAL
+    beside it holding pages. Call before opening it (reading creates an empty WAL).
+
+    A clean close folds the WAL in and deletes it, and a process that only read leaves it
+    empty; pages in it mean a writer was killed, or is writing now.
+    """
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: check
+
+
+def prepare_file(conn: sqlite3.Connection, path: Path, *, full_check: bool = True) -> None:
+    """Check an opened file, switch it to WAL and migrate it; writes only if it is usable.
+
+    Args:
+        full_check: read every page (SQLite's quick_check, ~0.15 s at 100k items). Without
+            it SQLite still refuses a file shorter than its header says; damage inside is
+            reported when its pages are read, with the same message. The opener asks for it
+            when the file was left unfinished (`left_unfinished`); `reel doctor` always
+            checks every page.
+    """
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise CacheTooNewError(
@@ -293,7 +316,7 @@ def prepare_file(conn: sqlite3.Connection, path: Path) -> None:
             raise CacheError(
                 f"{path} is an SQLite database but not a Reel TUI cache; it was left as it is."
             )
-    else:
+    elif full_check:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
         if problems != ["ok"]:
             raise corrupt_error(path, "; ".join(problems[:3]))

@@ -43,7 +43,7 @@ from reel_tui.engine.cache.db import (
 )
 from reel_tui.engine.cache.items import ItemChanges
 from reel_tui.engine.cache.merge import MergeStats
-from reel_tui.engine.cache.migrations import prepare_file
+from reel_tui.engine.cache.migrations import left_unfinished, prepare_file
 from reel_tui.engine.cache.rows import dumps, item_from_row, loads_mapping
 from reel_tui.engine.cache.state import IndexedFile
 from reel_tui.engine.errors import (
@@ -151,10 +151,13 @@ class Repository:
         """
         path = Path(path)
         check_header(path)
+        # Every page is checked only after an unfinished run: before the first screen, a
+        # clean cache costs its header, not a read of the whole file.
+        full_check = left_unfinished(path)
         db = CacheDatabase(path, busy_timeout_s=busy_timeout_s)
         try:
             with translate_errors(path):
-                prepare_file(db.raw(), path)
+                prepare_file(db.raw(), path, full_check=full_check)
         except BaseException:
             db.close_all()
             raise
@@ -163,6 +166,16 @@ class Repository:
     def close(self) -> None:
         """Close the connections of every thread."""
         self._db.close_all()
+
+    @property
+    def database(self) -> CacheDatabase:
+        """The open database, for the stores of tables beside the items (downloads, images,
+        metadata), which share its per-thread connections."""
+        return self._db
+
+    def connection(self) -> sqlite3.Connection:
+        """The calling thread's connection (autocommit; for work done in plain SQL)."""
+        return self._db.raw()
 
     def __enter__(self) -> Repository:
         return self

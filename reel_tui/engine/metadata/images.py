@@ -33,7 +33,6 @@ from reel_tui.engine.cache.images import ImageIndex, ImageRecord
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import BackendError
 from reel_tui.engine.http import make_client, redact, request_errors
-from reel_tui.engine.metadata.service import cache_database
 from reel_tui.locations import Locations
 
 log = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ class ImageCache:
         client = make_client(config.network, transport=transport)
         return cls(
             locations.images_dir,
-            ImageIndex(cache_database(repo)),
+            ImageIndex(repo.database),
             client,
             max_bytes=config.metadata.image_cache_mb * 1024 * 1024,
         )

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 
 from reel_tui.config_schema import Config
-from reel_tui.engine.cache.db import CacheDatabase
 from reel_tui.engine.cache.metadata import CorrectionStore
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.metadata.aggregator import MetadataAggregator, descendants
@@ -27,12 +26,6 @@ PROVIDER_CLASSES: dict[str, Callable[..., MetadataProvider]] = {
 }
 
 
-def cache_database(repo: Repository) -> CacheDatabase:
-    """The repository's open database (the metadata and image tables live beside the items)."""
-    db: CacheDatabase = repo._db  # noqa: SLF001 - see the report: wants Repository.database
-    return db
-
-
 def open_aggregator(
     config: Config,
     repo: Repository,
@@ -46,7 +39,7 @@ def open_aggregator(
         secrets: a SecretStore (asked for "metadata:<provider>" keys); None: config only.
         transport: the HTTP transport under every provider's client (tests).
     """
-    db = cache_database(repo)
+    db = repo.database
     cache = ProviderCache(db)
     settings = provider_settings(config, secrets)
     providers: dict[str, MetadataProvider] = {}
