@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -138,15 +137,8 @@ class _TerminalQuestions:
             self._error = error
 
     def start(self) -> None:
-        from reel_tui.images_choice import may_query_terminal
-        from reel_tui.widgets.image_renderers import textual_image_module
+        import reel_tui.widgets.image_renderers  # noqa: F401 (imported here, not on the thread)
 
-        stream = sys.__stdout__
-        is_tty = bool(stream is not None and stream.isatty())
-        if self._setting == "auto" and may_query_terminal(os.environ, is_tty=is_tty):
-            # The two modules `prepare` asks through; nothing is imported when it will not ask.
-            for module in ("textual_image.renderable.sixel", "textual_image.renderable.tgp"):
-                textual_image_module(module)
         self._thread.start()
 
     def wait(self) -> None:

@@ -97,7 +97,12 @@ class LibraryScreen(PosterLoading, ReelScreen):
         yield self._new_items_view(grid=self.reel_app.config.display.library_view == "grid")
         yield Static(NO_MATCHES, id="no-matches", markup=False)
         yield Static(EMPTY_LIBRARY_HELP, id="empty-state", markup=False)
-        yield Footer(compact=True)
+        # The footer comes after the first frame: it is laid out again on every binding
+        # change while the screen starts, a cost the rows should not wait for.
+
+    def _mount_footer(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer(compact=True))
 
     def _new_items_view(self, *, grid: bool) -> MediaTable | PosterGrid:
         if grid:
@@ -121,6 +126,7 @@ class LibraryScreen(PosterLoading, ReelScreen):
         self.reload(keep_id=item.id if item else None, row=old.cursor_row)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_footer)
         display = self.reel_app.config.display
         sort = SortKey(display.default_sort) if display.default_sort in SORT_LABELS else None
         self.view = replace(

@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import IO, Any
 
 from reel_tui.images_choice import Renderer, choose_renderer, may_query_terminal
+from reel_tui.terminal_query import ask_graphics
 
 DEFAULT_CELL = (10, 20)
 """Cell size in pixels when the terminal does not say (textual-image's VT340 guess)."""
@@ -126,13 +127,9 @@ def prepare(setting: str, env: Mapping[str, str] | None = None) -> Renderer:
 
 
 def _ask_terminal() -> Renderer:
-    sixel = textual_image_module("textual_image.renderable.sixel")
-    if sixel.query_terminal_support():
-        return Renderer.SIXEL
-    tgp = textual_image_module("textual_image.renderable.tgp")
-    if tgp.query_terminal_support():
-        return Renderer.KITTY
-    return Renderer.HALFCELL
+    if sys.__stdin__ is None or sys.__stdout__ is None:
+        return Renderer.HALFCELL
+    return ask_graphics(sys.__stdin__.fileno(), sys.__stdout__.fileno())
 
 
 def renderer_for(setting: str, env: Mapping[str, str] | None = None) -> Renderer:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import peewee
 
-from reel_tui.engine.backends.local.grouping_meta import version_rank
 from reel_tui.engine.cache.db import ItemRow
 from reel_tui.engine.models import Item
 
@@ -369,6 +368,9 @@ def merged_targets(conn: sqlite3.Connection, item_ids: list[str]) -> dict[str, s
 def resolution_of(item: Item) -> str | None:
     """The resolution its best file names ("2160p", "1080p"): from a version label, else the
     file name; None when neither says."""
+    # The naming rules are loaded when a Details screen asks, not at start-up.
+    from reel_tui.engine.backends.local.grouping_meta import version_rank
+
     best = 0
     for media_file in item.files:
         label = media_file.version or os.path.basename(media_file.path)
