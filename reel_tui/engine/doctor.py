@@ -113,21 +113,29 @@ def check_keyring(locations: Locations) -> Check:
 
 
 def poster_renderer(config: Config, env: Mapping[str, str], on_tty: bool) -> tuple[str, str]:
-    """Which renderer posters would use here, and why."""
-    if config.display.images != "auto":
-        return config.display.images, "set by display.images"
-    term = env.get("TERM", "")
-    program = env.get("TERM_PROGRAM", "")
-    if env.get("TMUX"):
-        return "halfcell", "inside tmux, which drops sixel and kitty graphics"
-    if env.get("KITTY_WINDOW_ID") or term == "xterm-kitty" or program in ("WezTerm", "ghostty"):
-        return "kitty", f"kitty graphics protocol ({program or term or 'kitty'})"
-    sixel_terms = ("foot", "mlterm", "contour", "yaft")
-    if program in ("iTerm.app", "mintty") or any(name in term for name in sixel_terms):
-        return "sixel", f"sixel graphics ({program or term})"
-    if on_tty:
-        return "halfcell", f"no graphics protocol detected (TERM={term or 'unset'})"
-    return "unicode", "not on a terminal"
+    """Which renderer posters would use here (the app's own choice), and why."""
+    from reel_tui import images_choice as choice
+
+    setting = config.display.images
+    renderer = choice.choose_renderer(setting, env, stdout_is_tty=on_tty).value
+    term = env.get("TERM", "") or "unset"
+    if setting != choice.AUTO:
+        why = "set by display.images"
+    elif env.get("NO_COLOR") or term == "dumb":
+        why = f"no colours (NO_COLOR or TERM={term})"
+    elif choice.in_multiplexer(env):
+        why = "inside tmux or screen, which drop sixel and kitty graphics"
+    elif choice.is_kitty(env):
+        why = "kitty graphics protocol" if on_tty else "not on a terminal"
+    elif choice.is_known_sixel(env):
+        why = f"sixel graphics ({env.get('TERM_PROGRAM') or term})"
+    elif choice.over_ssh(env):
+        why = "over SSH the terminal is not asked: set display.images if yours draws graphics"
+    else:
+        why = (
+            f"no graphics protocol known by name (TERM={term}); the app asks the terminal at start"
+        )
+    return renderer, why
 
 
 def check_terminal(config: Config, env: Mapping[str, str], on_tty: bool) -> Check:

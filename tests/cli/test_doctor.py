@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reel_tui.config_schema import Config, DisplaySettings, PlaybackSettings
 from reel_tui.engine.doctor import (
     CheckStatus,
@@ -149,3 +151,20 @@ def test_display_check_follows_the_environment_and_the_setting() -> None:
     missing = check_display(absent, {"DISPLAY": ":0"})
     assert missing.status is CheckStatus.WARN
     assert ":987" in missing.detail
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "3"},
+        {"TERM": "foot"},
+        {"TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"},
+        {"TMUX": "/tmp/tmux-0/default,1,0", "TERM": "tmux-256color"},
+        {"TERM": "xterm-256color", "SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"},
+        {"TERM": "dumb"},
+    ],
+)
+def test_doctor_names_the_renderer_the_app_draws_with(env: dict[str, str]) -> None:
+    from reel_tui.images_choice import choose_renderer
+
+    assert poster_renderer(Config(), env, True)[0] == choose_renderer("auto", env).value
