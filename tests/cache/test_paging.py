@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from reel_tui.engine.cache import items
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.models import (
     ExternalIds,
@@ -60,9 +61,18 @@ def two_sources(repo: Repository) -> Repository:
     [{}, {"source_id": "a"}, {"search": "night"}, {"watched": True}, {"watched": False}],
     ids=["all-sources", "one-source", "search", "watched", "unwatched"],
 )
+@pytest.mark.parametrize("broad", [False, True], ids=["narrow", "broad"])
 def test_pages_add_up_to_the_whole_list(
-    two_sources: Repository, sort: SortKey, descending: bool, narrowing: dict[str, object]
+    two_sources: Repository,
+    sort: SortKey,
+    descending: bool,
+    narrowing: dict[str, object],
+    broad: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if broad:
+        # Every search counts as broad: pages are read walking the sorted list instead.
+        monkeypatch.setattr(items, "BROAD_SEARCH", 1)
     query = ItemQuery(kinds=(ItemKind.MOVIE,), sort=sort, descending=descending, **narrowing)  # type: ignore[arg-type]
     whole = [item.id for item in two_sources.list_items(query)]
     assert whole, "the case lists something"

@@ -311,7 +311,10 @@ class Repository:
         if query.limit is not None and query.limit <= PAGE_BY_KEYS_LIMIT:
             # A page: its keys first (filtered, sorted and skipped through indexes alone, so
             # a page deep in a 100k-item list costs what the first one does), then its rows.
-            keys = self._filtered(ItemRow.select(ItemRow.pk), query, merged)
+            # A broad search (a first letter) finds its page fastest by walking the sorted
+            # list; a narrow one by its matches.
+            broad = item_store.search_matches(self._db.raw(), query) >= item_store.BROAD_SEARCH
+            keys = self._filtered(ItemRow.select(ItemRow.pk), query, merged, search_leads=not broad)
             pks = [pk for (pk,) in self._execute(item_store.order_items(keys, query))]
             if not pks:
                 return []
@@ -325,14 +328,20 @@ class Repository:
         return self.with_group_progress(found) if merged and found else found
 
     def _filtered(
-        self, select: Any, query: ItemQuery, merged: bool, *, joined: bool = False
+        self,
+        select: Any,
+        query: ItemQuery,
+        merged: bool,
+        *,
+        joined: bool = False,
+        search_leads: bool = True,
     ) -> Any:
         """`select` narrowed to `query`'s items (joining progress when the filter needs it)."""
         if query.watched is not None and not joined:
             select = select.join_from(
                 ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)
             )
-        select = item_store.filter_items(select, query)
+        select = item_store.filter_items(select, query, search_leads=search_leads)
         return select.where(merge.MERGED_INTO.is_null()) if merged else select
 
     def _execute(self, select: Any) -> sqlite3.Cursor:
