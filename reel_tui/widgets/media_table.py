@@ -19,7 +19,6 @@ from textual.strip import Strip
 from reel_tui.engine.models import Item
 from reel_tui.widgets.media_columns import ColumnLayout
 from reel_tui.widgets.paged_list import PagedList
-from reel_tui.widgets.row_pages import RowSource
 
 
 class MediaTable(PagedList, can_focus=True, inherit_bindings=False):
@@ -92,26 +91,8 @@ class MediaTable(PagedList, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.with_show = False
-        """Episode titles are prefixed with their show (search results mixing shows)."""
-        self._next_with_show = False
         self._layout = ColumnLayout.for_width(80)
         self._styles: dict[tuple[bool, ...], Style] = {}
-
-    def load(
-        self,
-        source: RowSource,
-        *,
-        keep_id: str | None = None,
-        row: int = 0,
-        with_show: bool = False,
-    ) -> None:
-        """Show `source` (see `PagedList.load`); `with_show` prefixes episodes with their show."""
-        self._next_with_show = with_show
-        super().load(source, keep_id=keep_id, row=row)
-
-    def reload_shown(self) -> None:
-        self.with_show = self._next_with_show
 
     def row_values(self, row: int) -> list[str] | None:
         """What a row shows, column by column (title first), if its page is here."""

@@ -90,6 +90,9 @@ class PagedList(ScrollView):
         """The few pages of the shown source kept in memory."""
         self.generation = 0
         """Bumped by every `load`: results of older sources are dropped."""
+        self.with_show = False
+        """Episode titles are prefixed with their show (search results mixing shows)."""
+        self._next_with_show = False
         self._source: RowSource | None = None
         self._reload: _Reload | None = None
         self._counting: int | None = None
@@ -138,14 +141,23 @@ class PagedList(ScrollView):
         """The item at `row`, if its page is here."""
         return self.pages.item(row) if 0 <= row < self.total else None
 
-    def load(self, source: RowSource, *, keep_id: str | None = None, row: int = 0) -> None:
+    def load(
+        self,
+        source: RowSource,
+        *,
+        keep_id: str | None = None,
+        row: int = 0,
+        with_show: bool = False,
+    ) -> None:
         """Show `source` once its count and the pages around `row` are read.
 
         Args:
             source: the new rows.
             keep_id: put the cursor on this item if it is among the pages read.
             row: otherwise put the cursor on this row (clipped to the count).
+            with_show: prefix episodes with their show once these rows are shown.
         """
+        self._next_with_show = with_show
         self.generation += 1
         reload = _Reload(self.generation, source, keep_id, max(row, 0))
         self._reload = reload
@@ -336,4 +348,5 @@ class PagedList(ScrollView):
         self.refresh()
 
     def reload_shown(self) -> None:
-        """Called when a new source's first rows replace the old ones (for subclasses)."""
+        """Called when a new source's first rows replace the old ones (subclasses extend it)."""
+        self.with_show = self._next_with_show

@@ -25,7 +25,6 @@ from reel_tui.widgets.grid_geometry import TILE_HEIGHT, GridGeometry
 from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.paged_list import PagedList
 from reel_tui.widgets.poster_tile import PosterTile
-from reel_tui.widgets.row_pages import RowSource
 
 
 class TileDeck(Widget):
@@ -104,9 +103,6 @@ class PosterGrid(PagedList, can_focus=True, inherit_bindings=False):
         self.renderer = renderer
         self.geometry = GridGeometry.for_size(80, 24)
         """The grid at the viewport's current size."""
-        self.with_show = False
-        """Episode captions are prefixed with their show (search results mixing shows)."""
-        self._next_with_show = False
         self._deck = TileDeck()
 
     @property
@@ -123,21 +119,6 @@ class PosterGrid(PagedList, can_focus=True, inherit_bindings=False):
     def tiles(self) -> list[PosterTile]:
         """The pool of tiles, in reading order."""
         return list(self._deck.query_children(PosterTile))
-
-    def load(
-        self,
-        source: RowSource,
-        *,
-        keep_id: str | None = None,
-        row: int = 0,
-        with_show: bool = False,
-    ) -> None:
-        """Show `source` (see `PagedList.load`); `with_show` prefixes episodes with their show."""
-        self._next_with_show = with_show
-        super().load(source, keep_id=keep_id, row=row)
-
-    def reload_shown(self) -> None:
-        self.with_show = self._next_with_show
 
     @property
     def top_row(self) -> int:
