@@ -6,13 +6,17 @@ client under test for the interpreter lock.
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+from benchmarks.report import Figure, print_table
 
 
 def timed(run: Callable[[], Any]) -> float:
@@ -38,3 +42,25 @@ def server_process(module: str, args: Sequence[str], ready: str) -> Iterator[re.
     finally:
         process.terminate()
         process.wait(10)
+
+
+def ui_benchmark_main(
+    doc: str | None,
+    measure: Callable[[int], Sequence[Figure]],
+    child: Callable[[Path], None],
+    argv: Sequence[str] | None = None,
+) -> int:
+    """The command line of a UI benchmark that measures in a child process of its own.
+
+    `--items N` sizes the library; `--child DATA_DIR` (internal) runs the measuring side.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        child(args.child)
+        return 0
+    figures = measure(args.items)
+    print_table(figures)
+    return 0 if all(f.met for f in figures) else 1

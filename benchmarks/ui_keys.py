@@ -19,7 +19,6 @@ Usage: ``python -m benchmarks.ui_keys [--items N]``
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -31,7 +30,8 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from benchmarks.report import Figure, print_table
+from benchmarks.report import Figure
+from benchmarks.support import ui_benchmark_main
 from benchmarks.ui_cache import shared_cache
 from benchmarks.ui_probe import FPS_FOR_TIMING, RenderProbe, p95, wait_until
 from reel_tui.app import ReelApp
@@ -184,16 +184,7 @@ def measure(items: int) -> list[Figure]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child is not None:
-        _child(args.child)
-        return 0
-    figures = measure(args.items)
-    print_table(figures)
-    return 0 if all(f.met for f in figures) else 1
+    return ui_benchmark_main(__doc__, measure, _child, argv)
 
 
 def measure_default() -> list[Figure]:
