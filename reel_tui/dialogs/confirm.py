@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -25,15 +26,26 @@ class ConfirmDialog(ModalScreen[bool]):
         self.confirm_label = confirm_label
         """The label of the confirming button ("Remove")."""
 
+    CONFIRM_VARIANT: ButtonVariant = "error"
+    """How the confirming button looks (a warning by default: it cannot be undone)."""
+    FOCUS = "#cancel"
+    """The button focused at first (Enter answers with it)."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(self.question, id="question", markup=False)
+            yield from self.compose_question()
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.confirm_label, id="confirm", variant="error", compact=True)
+                yield Button(
+                    self.confirm_label, id="confirm", variant=self.CONFIRM_VARIANT, compact=True
+                )
                 yield Button("Cancel", id="cancel", compact=True)
 
+    def compose_question(self) -> ComposeResult:
+        """What the dialog says above its buttons."""
+        yield Static(self.question, id="question", markup=False)
+
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.query_one(self.FOCUS, Button).focus()
 
     @on(Button.Pressed, "#confirm")
     def _confirmed(self) -> None:
