@@ -1,6 +1,6 @@
 """`python -m benchmarks` (`make bench`): every benchmark, one table.
 
-Each module's `measure_default()` runs its figures at the size the issues name. Benchmarks
+Each module's `measure_default()` runs its figures at the sizes the goals name. Benchmarks
 that need a piece not installed here print why and are left out of the table.
 """
 

@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure_default() -> list[Figure]:
-    """The figures as the issue asks: 9 runs of each side."""
+    """The figures of the goal: 9 runs of each side."""
     return measure(9)
 
 

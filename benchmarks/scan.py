@@ -1,4 +1,4 @@
-"""How fast the local-files scanner is, against the issue's goals.
+"""How fast the local-files scanner is, against its goals.
 
 Builds a synthetic library of empty files in a temporary folder (the parser's
 `naming_corpus.synthetic_library_paths`: a realistic mix of episodes, movies, scene names,
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure_default() -> list[Figure]:
-    """The figures at the size the issue names (100k files)."""
+    """The figures at the size of the goal (100k files)."""
     return measure(100_000, 1, 300, 5)
 
 

@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure_default() -> list[Figure]:
-    """The figures at the size the issue names (100k items)."""
+    """The figures at the size of the goal (100k items)."""
     return measure(100_000)
 
 

@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure_default() -> list[Figure]:
-    """The figure at the size the issue names (100k items)."""
+    """The figure at the size of the goal (100k items)."""
     return measure(100_000, ROUNDS)
 
 

@@ -24,7 +24,7 @@ from .conftest import LocalLibrary, make_tree
 Factory = Callable[..., LocalLibrary]
 
 SHOWS_UP_WITHIN_S = 2.0
-"""The issue's promise: a file added, renamed or deleted shows up within 2 s."""
+"""The promise: a file added, renamed or deleted shows up within 2 s."""
 
 
 def _within(predicate: Callable[[], bool], seconds: float = SHOWS_UP_WITHIN_S) -> float | None:
