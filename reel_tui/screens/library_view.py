@@ -123,16 +123,31 @@ class ViewRows:
         self.engine = engine
         self.view = view
         self._children: list[Item] | None = None
+        self._total: int | None = None
+        """The count, once read: pages past the middle are read from the end."""
 
     def count(self) -> int:
         if self.view.parent is not None:
             return len(self._all_children())
-        return self.engine.count_items(self.view.query())
+        self._total = self.engine.count_items(self.view.query())
+        return self._total
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
         if self.view.parent is not None:
             return self._all_children()[offset : offset + limit]
-        return self.engine.list_items(self.view.query(offset, limit))
+        query = self.view.query(offset, limit)
+        total = self._total
+        # Past the middle of a long list, the page is read from the far end in the opposite
+        # order: SQLite skips rows one by one, so the last page of 100k items costs what the
+        # first does. (Title and date added order exactly in reverse; year puts the undated
+        # last either way, so it is always read from the start.)
+        if total is not None and offset > total // 2 and self.view.sort is not SortKey.YEAR:
+            count = max(min(limit, total - offset), 0)
+            mirrored = replace(
+                query, descending=not query.descending, offset=total - offset - count, limit=count
+            )
+            return list(reversed(self.engine.list_items(mirrored))) if count else []
+        return self.engine.list_items(query)
 
     def _all_children(self) -> list[Item]:
         # Both methods run in the same worker thread for one load; a race would only read
