@@ -83,6 +83,7 @@ class TerminalPlaybackApp(App[None]):
         return self.config.playback.in_terminal or self._in_terminal_accepted
 
     def _tell_failure(self, text: str) -> None:
+        """Show a playback failure; `PlaybackApp` (the one subclass) says it in the TUI."""
         raise NotImplementedError
 
     def on_in_terminal_offered(self, message: InTerminalOffered) -> None:

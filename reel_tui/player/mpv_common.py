@@ -109,9 +109,11 @@ class MpvCore(PlayerCore):
     # -- transport: supplied by the backend ----------------------------------------------
 
     def _command(self, *args: object) -> None:
+        """Run an mpv command (libmpv in `MpvPlayer`, the JSON IPC socket in `MpvIpcPlayer`)."""
         raise NotImplementedError
 
     def _set_property(self, name: str, value: object) -> None:
+        """Set an mpv property, through the same transport as `_command`."""
         raise NotImplementedError
 
     # -- Player methods --------------------------------------------------------------------

@@ -59,9 +59,11 @@ class PlayerEventHandling:
         position_s: float | None = None,
         ended: bool = False,
     ) -> None:
+        """Save progress (`PlaybackSession`, which this mixin is part of, supplies it)."""
         raise NotImplementedError
 
     def play(self, item_id: str, *, start_s: float | None = None) -> None:
+        """Start an item (supplied by `PlaybackSession`; the next episode starts through it)."""
         raise NotImplementedError
 
     # -- dispatch ----------------------------------------------------------------------------
