@@ -21,6 +21,7 @@ from reel_tui.screens.details_posters import PosterLoading
 from reel_tui.screens.library_view import SORT_LABELS, LibraryView, ViewRows
 from reel_tui.widgets.image_renderers import renderer_for
 from reel_tui.widgets.media_table import MediaTable
+from reel_tui.widgets.paged_list import PagedList
 from reel_tui.widgets.poster_grid import PosterGrid
 from reel_tui.widgets.status_header import StatusHeader
 
@@ -250,9 +251,8 @@ class LibraryScreen(PosterLoading, ReelScreen):
 
     # -- user actions --------------------------------------------------------------------
 
-    @on(MediaTable.RowSelected)
-    @on(PosterGrid.TileSelected)
-    def _open_row(self, event: MediaTable.RowSelected | PosterGrid.TileSelected) -> None:
+    @on(PagedList.ItemChosen)
+    def _open_row(self, event: PagedList.ItemChosen) -> None:
         item = event.item
         if item.kind in (ItemKind.SHOW, ItemKind.SEASON):
             self._keep_cursor.append((item.id, event.cursor_row))
@@ -287,7 +287,7 @@ class LibraryScreen(PosterLoading, ReelScreen):
             self._clear_search_box()
             self._change_view(replace(self.view, search=""))
 
-    @on(MediaTable.GoUp)
+    @on(PagedList.GoUp)
     def _go_up_from_table(self) -> None:
         self.action_go_up()
 

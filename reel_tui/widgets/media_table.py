@@ -12,33 +12,19 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.strip import Strip
 
-from reel_tui.engine.models import Item
 from reel_tui.widgets.media_columns import ColumnLayout
 from reel_tui.widgets.paged_list import PagedList
 
 
-class MediaTable(PagedList, can_focus=True, inherit_bindings=False):
+class MediaTable(PagedList, can_focus=True):
     """Rows of movies, shows, seasons or episodes, any number of them.
 
     The screen hands it a `RowSource` with `load`; see `PagedList` for how rows are read.
     """
 
     HEADER_LINES: ClassVar[int] = 1
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first", "First row", show=False),
-        Binding("end,ctrl+end", "last", "Last row", show=False),
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("backspace", "go_up", "Up a level", show=False),
-    ]
 
     COMPONENT_CLASSES = {
         "media-table--header",
@@ -73,21 +59,8 @@ class MediaTable(PagedList, can_focus=True, inherit_bindings=False):
     }
     """
 
-    class RowSelected(Message):
-        """Enter (or a click on the cursor's row) chose an item."""
-
-        def __init__(self, table: MediaTable, cursor_row: int, item: Item) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.item = item
-
-        @property
-        def control(self) -> MediaTable:
-            return self.table
-
-    class GoUp(Message):
-        """Backspace was pressed: the screen should go one level up."""
+    RowSelected = PagedList.ItemChosen
+    """Enter (or a click on the cursor's row) chose an item."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -163,31 +136,11 @@ class MediaTable(PagedList, can_focus=True, inherit_bindings=False):
     def action_cursor_down(self) -> None:
         self.move_cursor(self.cursor_row + 1)
 
-    def action_page_up(self) -> None:
-        self._move_by_page(-1)
-
-    def action_page_down(self) -> None:
-        self._move_by_page(1)
-
     def _move_by_page(self, direction: int) -> None:
         # The cursor keeps its place on screen while the page turns under it.
         height = self._page_height()
         self.scroll_to(y=self.scroll_y + direction * height, animate=False, force=True)
         self.move_cursor(self.cursor_row + direction * height)
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        self.move_cursor(self.total - 1)
-
-    def action_select_cursor(self) -> None:
-        item = self.highlighted_item
-        if item is not None:
-            self.post_message(self.RowSelected(self, self.cursor_row, item))
-
-    def action_go_up(self) -> None:
-        self.post_message(self.GoUp())
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

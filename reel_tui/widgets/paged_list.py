@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from textual import events, work
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -37,11 +38,44 @@ class _Reload:
     row: int
 
 
-class PagedList(ScrollView):
-    """Rows of items, any number of them, with a cursor; read a page at a time."""
+class PagedList(ScrollView, inherit_bindings=False):
+    """Rows of items, any number of them, with a cursor; read a page at a time.
+
+    The keys every view of the rows shares are here (not ScrollView's: the cursor scrolls);
+    a subclass moves the cursor (`action_cursor_up`, `action_cursor_down`, any more keys) and
+    says how far a page goes (`_move_by_page`).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First row", show=False),
+        Binding("end,ctrl+end", "last", "Last row", show=False),
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("backspace", "go_up", "Up a level", show=False),
+    ]
 
     HEADER_LINES: ClassVar[int] = 0
     """Lines drawn above the rows (they do not scroll)."""
+
+    class ItemChosen(Message):
+        """Enter (or a click on the cursor's row or tile) chose an item."""
+
+        def __init__(self, view: PagedList, cursor_row: int, item: Item) -> None:
+            super().__init__()
+            self.view = view
+            self.cursor_row = cursor_row
+            """The item's index in the source (the list's row)."""
+            self.item = item
+
+        @property
+        def control(self) -> PagedList:
+            return self.view
+
+    class GoUp(Message):
+        """Backspace was pressed: the screen should go one level up."""
 
     class Reloaded(Message):
         """A new source is shown: its count is known and the cursor is placed."""
@@ -346,6 +380,32 @@ class PagedList(ScrollView):
         self._set_total(self.total)
         self._read_missing()
         self.refresh()
+
+    # -- keys shared by the list and the grid ------------------------------------------------
+
+    def action_page_up(self) -> None:
+        self._move_by_page(-1)
+
+    def action_page_down(self) -> None:
+        self._move_by_page(1)
+
+    def _move_by_page(self, direction: int) -> None:
+        """Turn a page (`direction` -1 or 1), the cursor keeping its place on screen."""
+        raise NotImplementedError  # each view knows how many rows or tiles a page holds
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.total - 1)
+
+    def action_select_cursor(self) -> None:
+        item = self.highlighted_item
+        if item is not None:
+            self.post_message(self.ItemChosen(self, self.cursor_row, item))
+
+    def action_go_up(self) -> None:
+        self.post_message(self.GoUp())
 
     def reload_shown(self) -> None:
         """Called when a new source's first rows replace the old ones (subclasses extend it)."""

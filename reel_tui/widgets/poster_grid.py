@@ -15,14 +15,11 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reel_tui.engine.models import Item
 from reel_tui.images_choice import Renderer
 from reel_tui.widgets.grid_geometry import TILE_HEIGHT, GridGeometry
-from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.paged_list import PagedList
 from reel_tui.widgets.poster_tile import PosterTile
 
@@ -46,24 +43,16 @@ class TileDeck(Widget):
     """
 
 
-class PosterGrid(PagedList, can_focus=True, inherit_bindings=False):
+class PosterGrid(PagedList, can_focus=True):
     """Posters of movies, shows, seasons or episodes in rows, any number of them.
 
     The screen hands it a `RowSource` with `load` (as to `MediaTable`); enter or a click on
-    the cursor's tile posts `TileSelected`, backspace posts `MediaTable.GoUp`.
+    the cursor's tile posts `ItemChosen`, backspace `GoUp` (as the list does).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
         Binding("left", "cursor_left", "Cursor left", show=False),
         Binding("right", "cursor_right", "Cursor right", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first", "First item", show=False),
-        Binding("end,ctrl+end", "last", "Last item", show=False),
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("backspace", "go_up", "Up a level", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -81,19 +70,8 @@ class PosterGrid(PagedList, can_focus=True, inherit_bindings=False):
     }
     """
 
-    class TileSelected(Message):
-        """Enter (or a click on the cursor's tile) chose an item; like `RowSelected`."""
-
-        def __init__(self, grid: PosterGrid, cursor_row: int, item: Item) -> None:
-            super().__init__()
-            self.grid = grid
-            self.cursor_row = cursor_row
-            """The item's index in the source (the list's row)."""
-            self.item = item
-
-        @property
-        def control(self) -> PosterGrid:
-            return self.grid
+    TileSelected = PagedList.ItemChosen
+    """Enter (or a click on the cursor's tile) chose an item."""
 
     def __init__(self, renderer: Renderer, *, id: str | None = None) -> None:
         """Args:
@@ -225,30 +203,10 @@ class PosterGrid(PagedList, can_focus=True, inherit_bindings=False):
     def action_cursor_right(self) -> None:
         self.move_cursor(self.cursor_row + 1)
 
-    def action_page_up(self) -> None:
-        self._move_by_page(-1)
-
-    def action_page_down(self) -> None:
-        self._move_by_page(1)
-
     def _move_by_page(self, direction: int) -> None:
         # The cursor keeps its place on screen while the page turns under it.
         self._scroll_to_row(self.top_row + direction * self.geometry.full_rows)
         self.move_cursor(self.cursor_row + direction * self.geometry.items_per_screen)
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        self.move_cursor(self.total - 1)
-
-    def action_select_cursor(self) -> None:
-        item = self.highlighted_item
-        if item is not None:
-            self.post_message(self.TileSelected(self, self.cursor_row, item))
-
-    def action_go_up(self) -> None:
-        self.post_message(MediaTable.GoUp())
 
     def on_click(self, event: events.Click) -> None:
         node = event.widget
