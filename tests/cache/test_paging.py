@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from reel_tui.engine.cache import items
+from reel_tui.engine.cache import item_reads as items
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.models import (
     ExternalIds,

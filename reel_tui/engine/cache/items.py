@@ -1,7 +1,6 @@
-"""The item half of the repository: the item page query and the bulk write path.
+"""The item write path of the repository: a sync replaces 100k items in one transaction.
 
-Kept apart from ``repository.py`` because these are the two hot paths: a library screen pages
-through 100k items, and a sync replaces 100k items in one transaction.
+Kept apart from ``repository.py`` because it is a hot path (reads are ``item_reads.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import peewee
-
-from reel_tui.engine.cache.db import DownloadRow, ItemRow, ProgressRow, SourceRow
-from reel_tui.engine.cache.rows import ITEM_READ_COLUMNS, ITEM_WRITE_COLUMNS, item_row
-from reel_tui.engine.cache.search import fts_match_expression
-from reel_tui.engine.models import Item, ItemKind, ItemQuery, SortKey
+from reel_tui.engine.cache.rows import ITEM_WRITE_COLUMNS, item_row
+from reel_tui.engine.models import Item
 
 _BATCH = 500
 """Ids per `IN (...)` lookup: well under SQLite's 32766 host parameters."""
@@ -157,117 +152,3 @@ def unindex_source(conn: sqlite3.Connection, source_id: str) -> None:
         "DELETE FROM items_fts WHERE rowid IN (SELECT pk FROM items WHERE source_id = ?)",
         (source_id,),
     )
-
-
-def _watched_expr() -> Any:
-    return peewee.fn.COALESCE(ProgressRow.watched, 0)
-
-
-def item_select() -> Any:
-    """Items with their progress, their source's kind and whether a finished download exists,
-    in item_from_row's column order."""
-    columns = [getattr(ItemRow, name) for name in ITEM_READ_COLUMNS]
-    return (
-        ItemRow.select(
-            *columns,
-            _watched_expr(),
-            peewee.fn.COALESCE(ProgressRow.position_s, 0),
-            SourceRow.kind,
-            peewee.fn.EXISTS(
-                DownloadRow.select(peewee.SQL("1")).where(
-                    (DownloadRow.item_id == ItemRow.id) & (DownloadRow.state == "completed")
-                )
-            ),
-        )
-        .join_from(
-            ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)
-        )
-        .join_from(
-            ItemRow, SourceRow, peewee.JOIN.LEFT_OUTER, on=(SourceRow.id == ItemRow.source_id)
-        )
-    )
-
-
-def _kinds(query: ItemQuery) -> tuple[str, ...] | None:
-    """The kinds to keep, or None for "every kind but extras"."""
-    if not query.kinds:
-        return None if not query.include_extras else tuple(k.value for k in ItemKind)
-    kinds = {k.value for k in query.kinds}
-    if query.include_extras:
-        kinds.add(ItemKind.EXTRA.value)
-    return tuple(sorted(kinds))
-
-
-BROAD_SEARCH = 2000
-"""Titles a search must match for a page of it to be read by walking the sorted list."""
-
-
-def search_matches(conn: sqlite3.Connection, query: ItemQuery) -> int:
-    """How many titles the query's search matches (any kind or source; about 2 ms at most)."""
-    match = fts_match_expression(query.search) if query.search else None
-    if match is None:
-        return 0
-    row = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (match,))
-    return int(row.fetchone()[0])
-
-
-def filter_items(select: Any, query: ItemQuery, *, search_leads: bool = True) -> Any:
-    """`select` narrowed to what `query` asks for (everything but sorting and paging).
-
-    Args:
-        search_leads: with a search, let the title index find the rows (best when it matches
-            few); False lets SQLite walk the kind's sorted index and keep the matching rows,
-            which finds a page of a broad search (one letter) in a fraction of the time.
-    """
-    conditions = []
-    if query.source_id is not None:
-        conditions.append(ItemRow.source_id == query.source_id)
-    if query.library_id is not None:
-        conditions.append(ItemRow.library_id == query.library_id)
-    if query.parent_id is not None:
-        conditions.append(ItemRow.parent_id == query.parent_id)
-    kinds = _kinds(query)
-    # A unary plus keeps SQLite's planner from choosing the kind index, so the title index
-    # leads; left to itself it walks the whole kind even for a search that matches nothing.
-    leads = bool(query.search) and search_leads
-    kind = peewee.NodeList((peewee.SQL("+"), ItemRow.kind), glue="") if leads else ItemRow.kind
-    if kinds is None:
-        conditions.append(kind != ItemKind.EXTRA.value)
-    elif len(kinds) < len(ItemKind):
-        conditions.append(kind.in_(kinds))
-    if query.watched is not None:
-        conditions.append(_watched_expr() == (1 if query.watched else 0))
-    match = fts_match_expression(query.search) if query.search else None
-    if match is not None:
-        matching = peewee.SQL("(SELECT rowid FROM items_fts WHERE items_fts MATCH ?)", [match])
-        conditions.append(ItemRow.pk.in_(matching))
-    for condition in conditions:
-        select = select.where(condition)
-    return select
-
-
-def order_items(select: Any, query: ItemQuery) -> Any:
-    """`select` sorted as `query` asks, with stable tie-breakers, and paged."""
-
-    def direction(field: Any) -> Any:
-        return field.desc() if query.descending else field.asc()
-
-    # Ties are broken by pk, the rowid every index ends with: an index on (kind, sort_key)
-    # then yields rows already in order, so a page is read without sorting the library.
-    if query.sort is SortKey.YEAR and query.descending:
-        # Newest first, as the library shows it: SQLite puts NULL (no year) last when
-        # descending, and the (kind, year DESC, sort_key) index yields this order unsorted.
-        order = [ItemRow.year.desc(), ItemRow.sort_key, ItemRow.pk]
-    elif query.sort is SortKey.YEAR:
-        # Items without a year go last whichever way the years run (this one sorts).
-        order = [ItemRow.year.is_null(), direction(ItemRow.year), ItemRow.sort_key, ItemRow.pk]
-    elif query.sort is SortKey.ADDED:
-        order = [direction(ItemRow.added_at), direction(ItemRow.sort_key), direction(ItemRow.pk)]
-    else:
-        order = [direction(ItemRow.sort_key), direction(ItemRow.pk)]
-    select = select.order_by(*order)
-    if query.limit is not None:
-        select = select.limit(query.limit)
-    if query.offset:
-        select = select.offset(query.offset)
-    return select

@@ -23,20 +23,18 @@ import contextlib
 import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import peewee
 
+from reel_tui.engine.cache import item_reads, merge, state
 from reel_tui.engine.cache import items as item_store
-from reel_tui.engine.cache import merge, state
 from reel_tui.engine.cache.db import (
     CacheDatabase,
     ItemRow,
     LibraryRow,
-    ProgressRow,
     SourceRow,
     check_header,
     translate_errors,
@@ -64,8 +62,6 @@ from reel_tui.engine.models import (
 
 __all__ = ["IndexedFile", "ItemChanges", "Repository"]
 
-PAGE_BY_KEYS_LIMIT = 1000
-"""Pages up to this size are read keys first (one SQL variable per key in the second step)."""
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -298,7 +294,7 @@ class Repository:
 
     @_guarded
     def get_item(self, item_id: str) -> Item:
-        query = item_store.item_select().where(ItemRow.id == item_id)
+        query = item_reads.item_select().where(ItemRow.id == item_id)
         rows = list(query.tuples().execute(self._db))
         if not rows:
             raise ItemNotFoundError(f"No item with id {item_id}")
@@ -307,80 +303,17 @@ class Repository:
     @_guarded
     def list_items(self, query: ItemQuery) -> list[Item]:
         """A page of items: filtered, sorted and paged as `query` says."""
-        merged = merge.is_merged_view(query.source_id, query.library_id, query.parent_id)
-        if query.limit is not None and query.limit <= PAGE_BY_KEYS_LIMIT:
-            # A page: its keys first (filtered, sorted and skipped through indexes alone, so
-            # a page deep in a 100k-item list costs what the first one does), then its rows.
-            # A broad search (a first letter) finds its page fastest by walking the sorted
-            # list; a narrow one by its matches.
-            broad = item_store.search_matches(self._db.raw(), query) >= item_store.BROAD_SEARCH
-            keys = self._filtered(ItemRow.select(ItemRow.pk), query, merged, search_leads=not broad)
-            pks = [pk for (pk,) in self._execute(item_store.order_items(keys, query))]
-            if not pks:
-                return []
-            # The same order (pk breaks every tie) puts the rows as their keys came.
-            select = item_store.item_select().where(ItemRow.pk.in_(pks))
-            select = item_store.order_items(select, replace(query, offset=0, limit=None))
-        else:
-            select = self._filtered(item_store.item_select(), query, merged, joined=True)
-            select = item_store.order_items(select, query)
-        found = [item_from_row(row) for row in self._execute(select)]
-        return self.with_group_progress(found) if merged and found else found
-
-    def _filtered(
-        self,
-        select: Any,
-        query: ItemQuery,
-        merged: bool,
-        *,
-        joined: bool = False,
-        search_leads: bool = True,
-    ) -> Any:
-        """`select` narrowed to `query`'s items (joining progress when the filter needs it)."""
-        if query.watched is not None and not joined:
-            select = select.join_from(
-                ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)
-            )
-        select = item_store.filter_items(select, query, search_leads=search_leads)
-        return select.where(merge.MERGED_INTO.is_null()) if merged else select
-
-    def _execute(self, select: Any) -> sqlite3.Cursor:
-        # peewee builds the SQL; rows are read straight from sqlite3, which skips peewee's
-        # per-column conversion (a third of the time of a 100k-item listing).
-        sql, params = select.bind(self._db).sql()
-        return self._db.raw().execute(sql, params)
+        return item_reads.list_items(self._db, query)
 
     @_guarded
     def with_group_progress(self, shown: list[Item]) -> list[Item]:
         """Shown items of merged groups with the watched state their group last had."""
-        conn = self._db.raw()
-        groups = merge.hidden_versions(conn, [item.id for item in shown])
-        if not groups:
-            return shown
-        latest = merge.latest_progress(conn, groups)
-        return [
-            replace(item, watched=latest[item.id][0], position_s=latest[item.id][1])
-            if item.id in latest
-            else item
-            for item in shown
-        ]
+        return item_reads.with_group_progress(self._db.raw(), shown)
 
     @_guarded
     def count_items(self, query: ItemQuery) -> int:
         """How many items `query` matches, ignoring its offset and limit."""
-        select = ItemRow.select(peewee.fn.COUNT(ItemRow.pk))
-        if query.watched is not None:
-            select = select.join_from(
-                ItemRow,
-                ProgressRow,
-                peewee.JOIN.LEFT_OUTER,
-                on=(ProgressRow.item_id == ItemRow.id),
-            )
-        select = item_store.filter_items(select, query)
-        if merge.is_merged_view(query.source_id, query.library_id, query.parent_id):
-            select = select.where(merge.MERGED_INTO.is_null())
-        count: Any = select.scalar(self._db)
-        return int(count or 0)
+        return item_reads.count_items(self._db, query)
 
     @_guarded
     def replace_items(self, source_id: str, items: Sequence[Item]) -> ItemChanges:
@@ -414,7 +347,7 @@ class Repository:
 
     @_guarded
     def get_item_by_remote_id(self, source_id: str, remote_id: str) -> Item:
-        query = item_store.item_select().where(
+        query = item_reads.item_select().where(
             (ItemRow.source_id == source_id) & (ItemRow.remote_id == remote_id)
         )
         rows = list(query.tuples().execute(self._db))
@@ -508,7 +441,7 @@ class Repository:
         """Every item that is the same movie, show, season or episode as `item_id` (itself
         included), each with its own progress, in no particular order."""
         ids = merge.version_ids(self._db.raw(), item_id)
-        query = item_store.item_select().where(ItemRow.id.in_(ids))
+        query = item_reads.item_select().where(ItemRow.id.in_(ids))
         found = [item_from_row(row) for row in query.tuples().execute(self._db)]
         if not found:
             raise ItemNotFoundError(f"No item with id {item_id}")
@@ -526,7 +459,7 @@ class Repository:
         found: list[Item] = []
         ids = list(dict.fromkeys(item_ids))
         for start in range(0, len(ids), 500):
-            query = item_store.item_select().where(ItemRow.id.in_(ids[start : start + 500]))
+            query = item_reads.item_select().where(ItemRow.id.in_(ids[start : start + 500]))
             found += [item_from_row(row) for row in query.tuples().execute(self._db)]
         return found
 
