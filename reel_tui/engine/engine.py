@@ -1,8 +1,9 @@
 """The engine: the one object the command line and the TUI talk to.
 
 It owns the cache, the backends of the configured sources, the sync queue and the folder
-watchers. It never reaches for a UI: results go back as return values, and background work
-reports through the sync queue's subscribers.
+watchers; metadata matching is its part in ``engine_metadata.py``. It never reaches for a UI:
+results go back as return values, and background work reports through the sync queue's
+subscribers.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from reel_tui.config_schema import Config
 from reel_tui.engine.backends.base import BackendContext, MediaBackend, backend_class
 from reel_tui.engine.cache.merge import resolution_of, version_order
 from reel_tui.engine.cache.repository import Repository
+from reel_tui.engine.engine_metadata import EngineMetadata
 from reel_tui.engine.errors import ReelError, SourceError, SourceNotFoundError
-from reel_tui.engine.listeners import Listeners
 from reel_tui.engine.models import (
     Item,
     ItemKind,
@@ -40,16 +41,9 @@ from reel_tui.locations import Locations
 if TYPE_CHECKING:
     from reel_tui.engine.backends.local.watcher import FolderWatcher
     from reel_tui.engine.downloads import DownloadManager
-    from reel_tui.engine.metadata.aggregator import MetadataAggregator
-    from reel_tui.engine.metadata.background import MetadataQueue, MetadataStatus
-    from reel_tui.engine.metadata.enrichment import EnrichResult
     from reel_tui.engine.metadata.images import ImageCache
 
 log = logging.getLogger(__name__)
-
-METADATA_RECHECK_S = 6 * 3600.0
-"""A local source whose items did not change still gets a metadata pass this often (items
-tried in vain become due again once their provider answers expire)."""
 
 
 def new_source_id(kind: SourceKind) -> str:
@@ -57,7 +51,7 @@ def new_source_id(kind: SourceKind) -> str:
     return f"{kind.value}-{uuid.uuid4().hex[:8]}"
 
 
-class Engine:
+class Engine(EngineMetadata):
     """Sources, library, sync and background work of one Reel TUI run."""
 
     def __init__(self, config: Config, locations: Locations, repo: Repository) -> None:
@@ -72,13 +66,7 @@ class Engine:
         self._watcher: FolderWatcher | None = None
         self._downloads: DownloadManager | None = None
         self._images: ImageCache | None = None
-        self._aggregator: MetadataAggregator | None = None
-        self._aggregator_lock = threading.Lock()
-        self._metadata_queue: MetadataQueue | None = None
-        self._metadata_queue_lock = threading.Lock()
-        self._metadata_statuses: Listeners[MetadataStatus] = Listeners("metadata status")
-        self._metadata_passes: dict[str, float] = {}
-        """Source id -> monotonic time its last metadata pass finished."""
+        self._init_metadata()
         self._background = False
 
     @classmethod
@@ -95,30 +83,6 @@ class Engine:
 
             self._downloads = DownloadManager.for_engine(self)
         return self._downloads
-
-    @property
-    def metadata_queue(self) -> MetadataQueue:
-        """Metadata passes over local sources after their syncs (while in the background).
-
-        Made on first use: its module brings the metadata providers and their HTTP stack,
-        which a start that shows the cache does not need.
-        """
-        with self._metadata_queue_lock:
-            if self._metadata_queue is None:
-                from reel_tui.engine.metadata.background import MetadataQueue
-
-                self._metadata_queue = MetadataQueue(self._run_metadata)
-                self._metadata_queue.subscribe(self._metadata_statuses.notify)
-            return self._metadata_queue
-
-    def subscribe_metadata(self, callback: Callable[[MetadataStatus], None]) -> Callable[[], None]:
-        """Call `callback` with every status of the metadata passes from now on, on their
-        thread; returns the function removing it.
-
-        Unlike `metadata_queue.subscribe`, this does not make the queue: the UI listens from
-        its first screen, which must not wait for the metadata stack to load.
-        """
-        return self._metadata_statuses.add(callback)
 
     @property
     def images(self) -> ImageCache:
@@ -262,21 +226,6 @@ class Engine:
             self.metadata_queue.request(source_id)
         return result
 
-    def _metadata_due(self, source_id: str, result: SyncResult) -> bool:
-        """Whether a sync's source wants a metadata pass: a local source (server items come
-        with the server's metadata) whose items changed, or not looked at for a while (items
-        tried in vain are tried again after `metadata.cache_days`), and a provider with a key.
-        """
-        with self._backends_lock:
-            backend = self._backends.get(source_id)
-        if backend is None or backend.kind is not SourceKind.LOCAL:
-            return False
-        last = self._metadata_passes.get(source_id)
-        stale = last is None or time.monotonic() - last >= METADATA_RECHECK_S
-        if not (result.added or result.updated or stale):
-            return False
-        return bool(self.metadata_aggregator.providers)
-
     def _sync_one(
         self,
         source_id: str,
@@ -376,59 +325,6 @@ class Engine:
             poll_interval_s=self.config.sync.poll_interval_s,
         )
         self._watcher.start()
-
-    # metadata ------------------------------------------------------------------------------
-
-    @property
-    def metadata_aggregator(self) -> MetadataAggregator:
-        """The providers with an API key and the user's corrections (made on first use)."""
-        with self._aggregator_lock:
-            if self._aggregator is None:
-                from reel_tui.engine.metadata.service import open_aggregator
-
-                self._aggregator = open_aggregator(self.config, self.repo, self.secrets)
-            return self._aggregator
-
-    def _cached_metadata(self, items: list[Item]) -> list[Item]:
-        """A local scan's items with the metadata already in the cache (no request)."""
-        from reel_tui.engine.metadata.enrichment import apply_cached
-
-        return apply_cached(self.metadata_aggregator, items)
-
-    def enrich_now(
-        self,
-        source_id: str,
-        *,
-        progress: Callable[[SyncProgress], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> EnrichResult:
-        """Match the source's unmatched movies and shows with the providers, in this thread.
-
-        Does nothing when no provider has an API key (`EnrichResult.ran` is False).
-        """
-        from reel_tui.engine.metadata.enrichment import enrich_pending
-
-        result = enrich_pending(
-            self.metadata_aggregator,
-            self.repo,
-            source_id,
-            retry_after_s=self.config.metadata.cache_days * 86400.0,
-            progress=progress,
-            cancel=cancel,
-        )
-        if result.written:
-            self._refresh_merge(source_id)  # new ids join items of other sources
-        return result
-
-    def _run_metadata(
-        self,
-        source_id: str,
-        progress: Callable[[SyncProgress], None],
-        cancel: threading.Event,
-    ) -> EnrichResult:
-        result = self.enrich_now(source_id, progress=progress, cancel=cancel)
-        self._metadata_passes[source_id] = time.monotonic()
-        return result
 
     # library -------------------------------------------------------------------------------
 
