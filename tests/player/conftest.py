@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from reel_tui.player.base import (
     TrackKind,
     TracksEvent,
 )
+from tests.event_log import EventLog as BaseEventLog
 
 WAIT_S = 8.0
 """How long a test waits for something a player should do within a second or two."""
@@ -52,38 +52,11 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Media:
     )
 
 
-class EventLog:
+class EventLog(BaseEventLog[PlayerEvent]):
     """A listener that keeps every event and lets a test wait for one."""
 
     def __init__(self) -> None:
-        self.events: list[PlayerEvent] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: PlayerEvent) -> None:
-        with self._changed:
-            self.events.append(event)
-            self._changed.notify_all()
-
-    def mark(self) -> int:
-        """The index of the next event: pass it as `since` to ignore earlier events."""
-        with self._changed:
-            return len(self.events)
-
-    def wait_for(
-        self, matches: Callable[[PlayerEvent], bool], since: int = 0, timeout: float = WAIT_S
-    ) -> PlayerEvent:
-        """The first event from `since` on that `matches`, waiting up to `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for event in self.events[since:]:
-                    if matches(event):
-                        return event
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    recent = "\n  ".join(repr(e) for e in self.events[-12:])
-                    raise AssertionError(f"no matching event within {timeout} s; last:\n  {recent}")
-                self._changed.wait(remaining)
+        super().__init__(WAIT_S)
 
     def wait_state(self, state: PlayerState, since: int = 0) -> StateEvent:
         event = self.wait_for(lambda e: isinstance(e, StateEvent) and e.state == state, since)

@@ -4,7 +4,6 @@ real players, and a log of session events."""
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from reel_tui.player.session import (
     PlaybackSession,
     SessionEvent,
 )
+from tests.event_log import EventLog
 
 WAIT_S = 10.0
 """How long a test waits for something that should happen within a second or two."""
@@ -140,45 +140,16 @@ def player_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-class SessionLog:
+class SessionLog(EventLog[SessionEvent]):
     """A session listener that keeps every event and lets a test wait for one."""
 
     def __init__(self) -> None:
-        self.events: list[SessionEvent] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: SessionEvent) -> None:
-        with self._changed:
-            self.events.append(event)
-            self._changed.notify_all()
-
-    def mark(self) -> int:
-        with self._changed:
-            return len(self.events)
-
-    def wait_for(
-        self, matches: Callable[[SessionEvent], bool], since: int = 0, timeout: float = WAIT_S
-    ) -> SessionEvent:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for event in self.events[since:]:
-                    if matches(event):
-                        return event
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    recent = "\n  ".join(repr(e)[:300] for e in self.events[-8:])
-                    raise AssertionError(f"no matching event within {timeout} s; last:\n  {recent}")
-                self._changed.wait(remaining)
+        super().__init__(WAIT_S)
 
     def wait_now(self, matches: Callable[[NowPlaying], bool], since: int = 0) -> NowPlaying:
         event = self.wait_for(lambda e: isinstance(e, NowPlayingChanged) and matches(e.now), since)
         assert isinstance(event, NowPlayingChanged)
         return event.now
-
-    def of_type(self, kind: type) -> list[SessionEvent]:
-        with self._changed:
-            return [e for e in self.events if isinstance(e, kind)]
 
 
 @dataclass
