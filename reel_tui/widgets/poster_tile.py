@@ -114,7 +114,10 @@ class PosterTile(Widget):
         self._show()
 
     def _show(self) -> None:
-        poster = self.query_one(TilePoster)
+        found = self.query(TilePoster)
+        if not found:
+            return  # bound before its children are composed: on_mount shows it then
+        poster = found.first()
         # Run by the poster itself: a message is handed up only to the node that was
         # running when it was made, so a `Wanted` made while the grid handles a key would
         # never reach the screen.
