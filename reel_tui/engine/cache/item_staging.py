@@ -2,11 +2,12 @@
 
 A full sync of 100k items used to build an `Item` per server object, then a row, a JSON text
 and a hash per item inside the write transaction. Here the backends turn each page straight
-into row tuples (in their fetch threads), the sync thread appends them to a TEMP table of its
-own connection as they arrive (no lock on the cache file: readers and other writers go on), and
-one short transaction merges the staged rows with a handful of set-based statements:
+into row tuples as it arrives, the sync thread appends them to a TEMP table of its own
+connection (no lock on the cache file: readers and other writers go on), and one short
+transaction merges the staged rows with a handful of set-based statements:
 
-- rows whose id is new are inserted (in id order, which keeps the unique id index warm);
+- rows whose id is new are inserted, in the order of the title indexes (kind, then title):
+  SQLite appends to a b-tree far faster than it inserts in its middle;
 - rows that differ from the stored one in any column but the timestamps are updated in place,
   keeping `added_at` (an unchanged row is not written at all, so a re-sync of an unchanged
   library writes almost nothing);
@@ -46,10 +47,10 @@ STAGED_COLUMNS: tuple[str, ...] = ITEM_WRITE_COLUMNS[:-1]
 ProgressRow = tuple[str, float, float | None, bool, float]
 """A server's state of one item: (item id, position_s, duration_s, watched, updated_at)."""
 
-_ROWS_PER_STATEMENT = 64
-"""Rows per INSERT while staging. sqlite3 lets go of the interpreter lock at every statement
-step, and the fetch threads, busy decoding pages, then keep it for a while: one step per 64
-rows instead of one per row halves what staging costs while pages arrive."""
+_ROWS_PER_STATEMENT = 1000
+"""Rows per INSERT while staging (a page is one or two statements). sqlite3 lets go of the
+interpreter lock at every statement step, and a busy thread then keeps it for up to the switch
+interval: the fewer statements per page, the less the sync thread waits to get it back."""
 _STAGE_TABLE = "sync_stage_items"
 _STAGE = f"temp.{_STAGE_TABLE}"
 _STAGE_PROGRESS = "temp.sync_stage_progress"
@@ -92,10 +93,11 @@ class ItemStage:
         self._conn = conn
         self._path = path
         self._ids: set[str] = set()
-        one_row = "(" + ", ".join("?" for _ in STAGED_COLUMNS) + ")"
-        insert = f"INSERT INTO {_STAGE} ({', '.join(STAGED_COLUMNS)}) VALUES "
-        self._insert = insert + one_row
-        self._insert_chunk = insert + ", ".join([one_row] * _ROWS_PER_STATEMENT)
+        self._one_row = "(" + ", ".join("?" for _ in STAGED_COLUMNS) + ")"
+        self._insert = f"INSERT INTO {_STAGE} ({', '.join(STAGED_COLUMNS)}) VALUES "
+        # A limit on bound values per statement (32766 by default, set at SQLite's build).
+        most = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(STAGED_COLUMNS)
+        self._rows_per_statement = max(1, min(_ROWS_PER_STATEMENT, most))
 
     def __enter__(self) -> ItemStage:
         with translate_errors(self._path):
@@ -142,12 +144,12 @@ class ItemStage:
             return
         ids.update(unique)
         staged = list(unique.values())
-        whole = len(staged) - len(staged) % _ROWS_PER_STATEMENT
+        step = self._rows_per_statement
         with translate_errors(self._path):
-            for start in range(0, whole, _ROWS_PER_STATEMENT):
-                chunk = staged[start : start + _ROWS_PER_STATEMENT]
-                self._conn.execute(self._insert_chunk, list(chain.from_iterable(chunk)))
-            self._conn.executemany(self._insert, staged[whole:])
+            for start in range(0, len(staged), step):
+                chunk = staged[start : start + step]
+                values = ", ".join([self._one_row] * len(chunk))
+                self._conn.execute(self._insert + values, list(chain.from_iterable(chunk)))
 
     def add_progress(self, rows: Iterable[ProgressRow]) -> None:
         """Stage the server's state of items (the last one given for an id wins)."""
@@ -205,29 +207,39 @@ class ItemStage:
         ValueError (before writing anything) if a staged row belongs to another source.
         """
         with translate_errors(self._path):
-            return self._merge(replace_source)
-
-    def _merge(self, replace_source: str | None) -> ItemChanges:
-        conn, now = self._conn, time.time()
-        marker = f"staged:{uuid.uuid4().hex}"
-        conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS temp.sync_stage_ids ON {_STAGE_TABLE}(id)")
-        if replace_source is not None:
-            stray = conn.execute(
-                f"SELECT id, source_id FROM {_STAGE} WHERE source_id IS NOT ? LIMIT 1",
-                (replace_source,),
-            ).fetchone()
-            if stray is not None:
-                raise ValueError(f"item {stray[0]} belongs to {stray[1]}, not {replace_source}")
-        removed = 0
-        if replace_source is not None:
-            gone = (
-                "SELECT pk FROM items WHERE source_id = ? AND NOT EXISTS "
-                f"(SELECT 1 FROM {_STAGE} s WHERE s.id = items.id)"
+            conn = self._conn
+            conn.execute(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS temp.sync_stage_ids ON {_STAGE_TABLE}(id)"
             )
-            conn.execute(f"DELETE FROM items_fts WHERE rowid IN ({gone})", (replace_source,))
-            removed = conn.execute(
-                f"DELETE FROM items WHERE pk IN ({gone})", (replace_source,)
-            ).rowcount
+            removed = 0
+            if replace_source is not None:
+                stray = conn.execute(
+                    f"SELECT id, source_id FROM {_STAGE} WHERE source_id IS NOT ? LIMIT 1",
+                    (replace_source,),
+                ).fetchone()
+                if stray is not None:
+                    raise ValueError(f"item {stray[0]} belongs to {stray[1]}, not {replace_source}")
+                removed = self._remove_unstaged(replace_source)
+            added, updated = self._merge_rows()
+        return ItemChanges(added=added, updated=updated, removed=removed)
+
+    def _remove_unstaged(self, source_id: str) -> int:
+        """Delete the source's rows that were not staged (and their title index entries)."""
+        conn = self._conn
+        gone = (
+            "SELECT pk FROM items WHERE source_id = ? AND NOT EXISTS "
+            f"(SELECT 1 FROM {_STAGE} s WHERE s.id = items.id)"
+        )
+        conn.execute(f"DELETE FROM items_fts WHERE rowid IN ({gone})", (source_id,))
+        return max(
+            conn.execute(f"DELETE FROM items WHERE pk IN ({gone})", (source_id,)).rowcount, 0
+        )
+
+    def _merge_rows(self) -> tuple[int, int]:
+        """Write the staged rows: changed ones in place, new ones appended, the title index
+        following both. Returns (added, updated)."""
+        conn = self._conn
+        values = {"now": time.time(), "marker": f"staged:{uuid.uuid4().hex}"}
         # Changed rows: found once, then unindexed, rewritten and indexed again by pk.
         conn.execute(
             f"CREATE TABLE {_CHANGED} AS SELECT i.pk AS pk FROM {_STAGE} s "
@@ -246,10 +258,12 @@ class ItemStage:
             conn.execute(
                 f"UPDATE items SET {assignments}, content_hash = :marker FROM {_STAGE} s "
                 f"WHERE s.id = items.id AND items.pk IN ({changed})",
-                {"now": now, "marker": marker},
+                values,
             )
         # New rows get pks above every existing one (INTEGER PRIMARY KEY takes max + 1), which
-        # is how the title index finds them afterwards.
+        # is how the title index finds them afterwards. They go in the order of the title
+        # indexes (by kind, then title): four of the table's indexes lead with (kind,)
+        # sort_key, and SQLite appends to a b-tree far faster than it inserts in its middle.
         last_pk = conn.execute("SELECT coalesce(max(pk), 0) FROM items").fetchone()[0]
         stamped = ", ".join(
             f"CASE WHEN s.{c} = 0 THEN :now ELSE s.{c} END"
@@ -260,20 +274,21 @@ class ItemStage:
         added = conn.execute(
             f"INSERT INTO items ({', '.join(STAGED_COLUMNS)}, content_hash) "
             f"SELECT {stamped}, :marker FROM {_STAGE} s "
-            "WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.id = s.id) ORDER BY s.id",
-            {"now": now, "marker": marker},
+            "WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.id = s.id) "
+            "ORDER BY s.kind, s.sort_key",
+            values,
         ).rowcount
         index = (
             "INSERT INTO items_fts(rowid, title, original_title, show_title) "
             "SELECT pk, title, original_title, show_title FROM items WHERE "
         )
         # Two statements: an OR of the two would read the whole table instead of two ranges.
-        if added:
+        if added > 0:
             conn.execute(index + "pk > ?", (last_pk,))
         if updated:
             conn.execute(index + f"pk IN (SELECT pk FROM {_CHANGED})")
         conn.execute(f"DROP TABLE {_CHANGED}")
-        return ItemChanges(added=max(added, 0), updated=updated, removed=max(removed, 0))
+        return max(added, 0), updated
 
     def merge_progress(self, source_id: str, covering_kinds: Sequence[str]) -> None:
         """Store the staged server state of the source's items.

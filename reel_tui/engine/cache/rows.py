@@ -69,6 +69,21 @@ _C_ENCODE = (
 )
 
 
+_C_ENCODE_ORDERED = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, None, encode_basestring, None, ":", ",", False, False, True)
+)
+
+
+def dumps_ordered(value: Any) -> str:
+    """`dumps` of a value whose objects were built with their keys already in sorted order:
+    the same text, without sorting again (a sync encodes 100k such objects)."""
+    if _C_ENCODE_ORDERED is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE_ORDERED(value, 0))
+
+
 def dumps(value: Any) -> str:
     """JSON for a TEXT column: compact and stable, so equal values hash equally."""
     if _C_ENCODE is None:  # an interpreter built without the json accelerator

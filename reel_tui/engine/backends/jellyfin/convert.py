@@ -16,7 +16,7 @@ from typing import Any
 
 from reel_tui.engine.backends.jellyfin.client import TICKS_PER_SECOND
 from reel_tui.engine.cache.item_staging import ProgressRow
-from reel_tui.engine.cache.rows import dumps, item_from_row
+from reel_tui.engine.cache.rows import dumps_ordered, item_from_row
 from reel_tui.engine.cache.search import sort_key
 from reel_tui.engine.errors import MalformedResponseError
 from reel_tui.engine.models import (
@@ -38,6 +38,8 @@ _KINDS = {
     "Season": ItemKind.SEASON,
     "Episode": ItemKind.EPISODE,
 }
+_KIND_VALUES = {kind: kind.value for kind in _KINDS.values()}
+"""A kind's column value without the enum property lookup (once per item in a sync)."""
 _LIBRARY_KINDS = {
     "movies": LibraryKind.MOVIES,
     "tvshows": LibraryKind.SHOWS,
@@ -105,6 +107,12 @@ def parse_date(value: Any) -> float | None:
     """Seconds since the epoch of Jellyfin's ISO dates (seven fractional digits, Z)."""
     if not isinstance(value, str) or not value:
         return None
+    if value[-1] == "Z":
+        # Python 3.11 reads the "Z" and any number of fractional digits (six are kept).
+        try:
+            return datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            pass
     text = value.rstrip("Z")
     if "." in text:
         # Python reads at most six fractional digits.
@@ -123,8 +131,8 @@ def _int(value: Any) -> int | None:
 def _images(dto: dict[str, Any]) -> dict[str, str]:
     images: dict[str, str] = {}
     tags = dto.get("ImageTags")
-    if isinstance(tags, dict):
-        images.update({str(k): str(v) for k, v in tags.items() if isinstance(v, str)})
+    if isinstance(tags, dict) and tags:
+        images.update({str(k): v for k, v in tags.items() if isinstance(v, str)})
     backdrops = dto.get("BackdropImageTags")
     if isinstance(backdrops, list) and backdrops and isinstance(backdrops[0], str):
         images["Backdrop"] = backdrops[0]
@@ -132,22 +140,25 @@ def _images(dto: dict[str, Any]) -> dict[str, str]:
 
 
 def _details(dto: dict[str, Any]) -> dict[str, Any]:
+    """What the Details screen shows beyond the row's columns, keys in sorted order (see
+    `dumps_ordered`)."""
     details: dict[str, Any] = {}
-    images = _images(dto)
-    if images:
-        details["image_tags"] = images
-    series_tag = dto.get("SeriesPrimaryImageTag")
-    if isinstance(series_tag, str):
-        details["series_image_tag"] = series_tag
-    genres = dto.get("Genres")
+    get = dto.get
+    genres = get("Genres")
     if isinstance(genres, list) and genres:
         details["genres"] = [str(g) for g in genres]
-    rating = dto.get("CommunityRating")
-    if isinstance(rating, int | float):
-        details["rating"] = rating
-    official = dto.get("OfficialRating")
+    images = _images(dto)
+    if images:
+        details["image_tags"] = dict(sorted(images.items())) if len(images) > 1 else images
+    official = get("OfficialRating")
     if isinstance(official, str):
         details["official_rating"] = official
+    rating = get("CommunityRating")
+    if isinstance(rating, int | float):
+        details["rating"] = rating
+    series_tag = get("SeriesPrimaryImageTag")
+    if isinstance(series_tag, str):
+        details["series_image_tag"] = series_tag
     return details
 
 
@@ -187,16 +198,23 @@ def item_row_of(
     """The cache row (STAGED_COLUMNS) and server state of a BaseItemDto; None for kinds we
     do not list.
 
-    A sync runs this for every item of a library, in its fetch threads: it builds the row
+    A sync runs this for every item of a library, as pages arrive: it builds the row
     directly, without an Item in between.
     """
-    kind = _KINDS.get(_required(dto, "Type", what))
-    if kind is None:
-        return None
-    remote_id = _required(dto, "Id", what).replace("-", "").lower()
-    title = _required(dto, "Name", what)
-    item_id = f"{source_id}:{remote_id}"
+    if not isinstance(dto, dict):
+        _required(dto, "Type", what)  # raises
     get = dto.get
+    type_name, remote, title = get("Type"), get("Id"), get("Name")
+    kind = _KINDS.get(type_name) if type(type_name) is str else None
+    if kind is None:
+        _required(dto, "Type", what)  # raises when missing; other types are not listed
+        return None
+    if type(remote) is not str or not remote:
+        _required(dto, "Id", what)  # raises
+    if type(title) is not str or not title:
+        _required(dto, "Name", what)  # raises
+    remote_id = remote.replace("-", "").lower()
+    item_id = f"{source_id}:{remote_id}"
     ticks = get("RunTimeTicks")
     duration = ticks / TICKS_PER_SECOND if isinstance(ticks, int | float) and ticks > 0 else None
     parent_id: str | None = None
@@ -225,7 +243,7 @@ def item_row_of(
         item_id,
         source_id,
         library_id,
-        kind.value,
+        _KIND_VALUES[kind],
         title,
         None,
         sort_key(title),
@@ -244,7 +262,7 @@ def item_row_of(
         tmdb,
         imdb,
         tvdb,
-        dumps(details) if details else "{}",
+        dumps_ordered(details) if details else "{}",
         parse_date(get("DateCreated")) or 0.0,
         0.0,
     )

@@ -1,9 +1,11 @@
 """Full and incremental sync of one Jellyfin source into the cache.
 
 Full sync: the libraries (views), then every library's items in pages fetched by a few threads
-over one HTTP client and turned into cache rows by those threads as they arrive; the sync
-thread stages each page's rows in a TEMP table (`cache.item_staging`) while the next pages are
-on the wire. Then the cache is changed in ONE short transaction (the staged rows merged in SQL,
+over one HTTP client; the sync thread decodes each page as it arrives, turns it into cache rows
+and stages them in a TEMP table (`cache.item_staging`) while the next pages are on the wire.
+(Decoding and mapping hold the interpreter lock wherever they run: in the sync thread they do
+not make it change hands with the fetching threads several times per page.) Then the cache is
+changed in ONE short transaction (the staged rows merged in SQL,
 the server's progress, the sync metadata). A sync that fails, is cancelled or is killed half
 way therefore leaves the cache exactly as it was, readers never wait on the network, and the
 write lock is held only while merging.
@@ -47,6 +49,7 @@ from reel_tui.engine.cache.item_staging import (
 )
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.errors import SyncCancelled
+from reel_tui.engine.http import decode_json
 from reel_tui.engine.models import (
     ItemKind,
     ItemQuery,
@@ -223,8 +226,8 @@ class LibrarySync:
     # pages ---------------------------------------------------------------------------------
 
     def _convert(self, page: list[dict[str, Any]], library: Library) -> _Rows:
-        """A page's items as cache rows and server state (run by the fetching threads,
-        overlapping the network)."""
+        """A page's items as cache rows and server state (run by the sync thread as each page
+        arrives, overlapping the network)."""
         what, source_id, library_id = self.client.what, self.source.id, library.id
         rows: list[tuple[Any, ...]] = []
         progress: list[ProgressRow] = []
@@ -277,14 +280,17 @@ class LibrarySync:
             **extra,
         }
 
-        def fetch(start: int) -> tuple[_T, int, int]:
+        def fetch(start: int) -> Any:
             self._check_cancel()
             query = {**params, "StartIndex": str(start), "Limit": str(self.page_size)}
-            page = self.client.get_object("/Items", query)
+            return self.client.request("GET", "/Items", params=query)
+
+        def read(response: Any) -> tuple[_T, int, int]:
+            page = self.client.expect_object(decode_json(response, self.client.what), "/Items")
             items = items_of(page, self.client.what)
             return transform(items, library), len(items), total_of(page, self.client.what)
 
-        first, size, total = fetch(0)
+        first, size, total = read(fetch(0))
         self._tally.total += total
         yield first, size
         starts = range(self.page_size, total, self.page_size)
@@ -295,7 +301,7 @@ class LibrarySync:
             try:
                 for future in futures:
                     self._check_cancel()
-                    result, size, _ = future.result()
+                    result, size, _ = read(future.result())
                     yield result, size
             finally:
                 for future in futures:

@@ -2,8 +2,8 @@
 
 A full sync lists each section by type (movies: 1; shows, seasons and episodes: 2, 3, 4), so
 a library of any size costs a few paged requests per section and never one per show. Pages
-are fetched side by side and turned into cache rows by the fetching threads; the sync thread
-stages them in a TEMP table as they arrive (`cache.item_staging`). Everything is read and
+are fetched side by side; the sync thread decodes each one as it arrives, turns it into cache
+rows and stages them in a TEMP table (`cache.item_staging`). Everything is read and
 checked before the cache is touched, and the write is one transaction that merges the staged
 rows in SQL: a sync that fails or is cancelled half way leaves the cache as it was.
 
@@ -24,8 +24,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from reel_tui.engine.backends.base import CONTINUE_WATCHING_SHELF, NEXT_UP_SHELF
-from reel_tui.engine.backends.plex.client import PlexClient
+from reel_tui.engine.backends.plex.client import PlexClient, container, decode
 from reel_tui.engine.backends.plex.mapping import (
     TYPE_NUMBERS,
     item_row_of,
@@ -193,10 +195,10 @@ class PlexLibrarySync:
         if self._progress is not None:
             self._progress(SyncProgress(self.source.id, done, total, current))
 
-    def _page(
+    def _request(
         self, listing: Listing, start: int, size: int, filters: dict[str, str | int]
-    ) -> tuple[Fetched, int]:
-        """One page of a listing, mapped; returns it with the listing's total size."""
+    ) -> httpx.Response:
+        """One page of a listing as it came (fetching threads: the wire, no decoding)."""
         self._check_cancel()
         params: dict[str, str | int] = {
             "type": TYPE_NUMBERS[listing.kind],
@@ -205,7 +207,16 @@ class PlexLibrarySync:
             "X-Plex-Container-Size": size,
         }
         params.update(filters)
-        found = self.client.get_container(listing.path, params)
+        return self.client.request("GET", listing.path, params=params)
+
+    def _page(self, listing: Listing, response: httpx.Response, size: int) -> tuple[Fetched, int]:
+        """One page of a listing, decoded and mapped; returns it with the listing's total.
+
+        Runs in the sync thread: decoding and mapping hold the interpreter lock anyway, and
+        doing them where the rows are staged spares the fetching threads and the sync thread
+        from taking it from each other several times per page.
+        """
+        found = container(decode(response, self.client.what), response, self.client.what)
         metadata = found.get("Metadata") or []
         if not isinstance(metadata, list):
             raise MalformedResponseError(f"{self.client.what} sent a listing we cannot read")
@@ -250,8 +261,8 @@ class PlexLibrarySync:
         with concurrent.futures.ThreadPoolExecutor(
             FETCH_THREADS, thread_name_prefix="reel-plex-sync"
         ) as pool:
-            pending: dict[concurrent.futures.Future[tuple[Fetched, int]], tuple[Listing, int]] = {
-                pool.submit(self._page, listing, 0, PAGE_SIZE, filters.get(listing, {})): (
+            pending: dict[concurrent.futures.Future[httpx.Response], tuple[Listing, int]] = {
+                pool.submit(self._request, listing, 0, PAGE_SIZE, filters.get(listing, {})): (
                     listing,
                     0,
                 )
@@ -264,7 +275,7 @@ class PlexLibrarySync:
                     )
                     for future in finished:
                         listing, start = pending.pop(future)
-                        page, total = future.result()
+                        page, total = self._page(listing, future.result(), PAGE_SIZE)
                         fetched.add(page, stage)
                         if start:
                             continue
@@ -273,7 +284,7 @@ class PlexLibrarySync:
                             self._total += total
                         for offset in range(PAGE_SIZE, total, PAGE_SIZE):
                             job = pool.submit(
-                                self._page, listing, offset, PAGE_SIZE, filters.get(listing, {})
+                                self._request, listing, offset, PAGE_SIZE, filters.get(listing, {})
                             )
                             pending[job] = (listing, offset)
             except BaseException:
@@ -285,8 +296,10 @@ class PlexLibrarySync:
     def totals(self, listings: Iterable[Listing]) -> dict[Listing, int]:
         """How many items each listing holds on the server now (no items are sent)."""
         with concurrent.futures.ThreadPoolExecutor(FETCH_THREADS) as pool:
-            jobs = {listing: pool.submit(self._page, listing, 0, 0, {}) for listing in listings}
-            return {listing: job.result()[1] for listing, job in jobs.items()}
+            jobs = {listing: pool.submit(self._request, listing, 0, 0, {}) for listing in listings}
+            return {
+                listing: self._page(listing, job.result(), 0)[1] for listing, job in jobs.items()
+            }
 
     def _hub_ids(self, path: str) -> list[str]:
         found = self.client.get_container(path, {"X-Plex-Container-Size": 50})

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from reel_tui.engine.cache.item_staging import ProgressRow
-from reel_tui.engine.cache.rows import dumps, item_from_row
+from reel_tui.engine.cache.rows import dumps_ordered, item_from_row
 from reel_tui.engine.cache.search import sort_key
 from reel_tui.engine.models import (
     ExternalIds,
@@ -65,6 +65,8 @@ def thumb_of(item: Item) -> str | None:
 
 
 def _int(value: Any) -> int | None:
+    if type(value) is int:  # nearly always (JSON numbers): skip the conversions
+        return value
     if value is None or value == "":
         return None
     try:
@@ -127,17 +129,15 @@ def _files(meta: Mapping[str, Any]) -> tuple[str, list[str]]:
         numbered = len(parts) > 1
         for number, part in enumerate(parts, start=1):
             key = str(part["key"])
-            entry: dict[str, Any] = {
-                "path": str(part.get("file") or key),
-                "size": _int(part.get("size")) or 0,
-            }
-            if numbered:
-                entry["part"] = number
+            # Keys in sorted order, as `dumps` writes them (see `dumps_ordered`).
+            entry: dict[str, Any] = {"part": number} if numbered else {}
+            entry["path"] = str(part.get("file") or key)
+            entry["size"] = _int(part.get("size")) or 0
             if version is not None:
                 entry["version"] = version
             entries.append(entry)
             keys.append(key)
-    return (dumps(entries) if entries else "[]"), keys
+    return (dumps_ordered(entries) if entries else "[]"), keys
 
 
 def item_from_metadata(meta: Mapping[str, Any], source_id: str, library: str) -> Item | None:
@@ -147,6 +147,8 @@ def item_from_metadata(meta: Mapping[str, Any], source_id: str, library: str) ->
 
 
 _SOURCE_KIND = SourceKind.PLEX.value
+_KIND_VALUES = {kind: kind.value for kind in ItemKind}
+"""A kind's column value without the enum property lookup (once per item in a sync)."""
 _PLAYABLE = frozenset({ItemKind.MOVIE.value, ItemKind.EPISODE.value})
 
 
@@ -154,7 +156,7 @@ def item_row_of(meta: Mapping[str, Any], source_id: str, library: str) -> tuple[
     """The cache row (STAGED_COLUMNS) of one `Metadata` object; None for kinds we do not
     list, or no ratingKey.
 
-    A sync runs this for every item of a section, in its fetch threads: it builds the row
+    A sync runs this for every item of a section, as pages arrive: it builds the row
     directly, without an Item in between.
     """
     get = meta.get
@@ -163,13 +165,6 @@ def item_row_of(meta: Mapping[str, Any], source_id: str, library: str) -> tuple[
     if kind is None or rating_key is None or rating_key == "":
         return None
     rating_key = str(rating_key)
-    details: dict[str, Any] = {}
-    thumb = get("thumb")
-    if thumb:
-        details["thumb"] = image_path(str(thumb), *POSTER_SIZE)
-    for field, name in (("contentRating", "content_rating"), ("studio", "studio")):
-        if get(field):
-            details[name] = meta[field]
     show_title = None
     season = episode = None
     parent = None
@@ -182,17 +177,28 @@ def item_row_of(meta: Mapping[str, Any], source_id: str, library: str) -> tuple[
         season = _int(get("parentIndex"))
         episode = _int(get("index"))
         parent = get("parentRatingKey")
-    if kind is ItemKind.SHOW or kind is ItemKind.SEASON:
-        for field, name in (("childCount", "child_count"), ("leafCount", "leaf_count")):
-            count = _int(get(field))
-            if count is not None:
-                details[name] = count
+    # `details` is built with its keys in sorted order, for `dumps_ordered`.
+    details: dict[str, Any] = {}
+    counted = kind is ItemKind.SHOW or kind is ItemKind.SEASON
+    child_count = _int(get("childCount")) if counted else None
+    if child_count is not None:
+        details["child_count"] = child_count
+    if get("contentRating"):
+        details["content_rating"] = meta["contentRating"]
+    leaf_count = _int(get("leafCount")) if counted else None
+    if leaf_count is not None:
+        details["leaf_count"] = leaf_count
     if kind is ItemKind.MOVIE or kind is ItemKind.EPISODE:
         files_text, part_keys = _files(meta)
         if part_keys:
             details["part_keys"] = part_keys
     else:
         files_text = "[]"
+    if get("studio"):
+        details["studio"] = meta["studio"]
+    thumb = get("thumb")
+    if thumb:
+        details["thumb"] = image_path(str(thumb), *POSTER_SIZE)
     duration_ms = _int(get("duration"))
     title = get("title")
     title = str(title) if title else f"#{rating_key}"
@@ -202,7 +208,7 @@ def item_row_of(meta: Mapping[str, Any], source_id: str, library: str) -> tuple[
         f"{source_id}:{rating_key}",
         source_id,
         library,
-        kind.value,
+        _KIND_VALUES[kind],
         title,
         sort_title,
         sort_key(title, sort_title),
@@ -221,7 +227,7 @@ def item_row_of(meta: Mapping[str, Any], source_id: str, library: str) -> tuple[
         tmdb,
         imdb,
         tvdb,
-        dumps(details) if details else "{}",
+        dumps_ordered(details) if details else "{}",
         float(_int(get("addedAt")) or 0),
         float(_int(get("updatedAt")) or 0),
     )
