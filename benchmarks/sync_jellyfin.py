@@ -13,7 +13,10 @@ in the same run:
    the server's ids for deletions (reported);
 5. the backend's full sync alone into another fresh cache, without the engine's regrouping
    of the same titles across sources that follows every sync that changed items (reported:
-   it tells the two costs apart).
+   it tells the two costs apart);
+6. SQLite alone writing the same items into a fresh cache (`benchmarks.sync_storage`,
+   reported): the least the write side of any sync costs here, beside the floor of the read
+   side.
 
 Usage: ``python -m benchmarks.sync --backend jellyfin --items 100000`` (or this module).
 """
@@ -34,6 +37,7 @@ import httpx
 
 from benchmarks.report import Figure, print_table
 from benchmarks.support import server_process, timed
+from benchmarks.sync_storage import storing_alone
 
 PAGE = 1000
 _USER, _PASSWORD = "alice", "wonderland"
@@ -163,8 +167,10 @@ def measure(items: int = 100_000) -> list[Figure]:
             assert isinstance(backend, JellyfinBackend)
             backend.sweep_every = 1
             sweep_s = timed(lambda: engine.sync_now(source.id))
+            cache_path = engine.repo.path
         finally:
             engine.close()
+        storing_s = storing_alone(cache_path, source.id, Path(tmp) / "storing")
         backend_s = backend_full_sync(url, Path(tmp) / "alone")
         apiclient_s = timed(lambda: apiclient_pass(url))
 
@@ -186,6 +192,8 @@ def measure(items: int = 100_000) -> list[Figure]:
         Figure("incremental sync + id sweep (s)", sweep_s, floor_s, "s", "report", True, ""),
         Figure("full sync, backend alone (s)", backend_s, floor_s, "s", "report", True,
                "without the cross-source regrouping"),
+        Figure("storing the same items, SQLite alone (s)", storing_s, floor_s, "s", "report",
+               True, ""),
     ]  # fmt: skip
 
 

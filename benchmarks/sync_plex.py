@@ -13,7 +13,10 @@ untimed pass, then measures in the same run:
 4. an incremental sync with nothing changed (goal: at most 1 s);
 5. the backend's full sync alone into another fresh cache, without the engine's regrouping
    of the same titles across sources that follows every sync that changed items (reported:
-   it tells the two costs apart).
+   it tells the two costs apart);
+6. SQLite alone writing the same items into a fresh cache (`benchmarks.sync_storage`,
+   reported): the least the write side of any sync costs here, beside the floor of the read
+   side.
 
 Usage: ``python -m benchmarks.sync --backend plex --items 100000`` (or this module).
 """
@@ -34,6 +37,7 @@ import httpx
 
 from benchmarks.report import Figure, print_table
 from benchmarks.support import server_process, timed
+from benchmarks.sync_storage import storing_alone
 
 _TYPES = {"movie": (1,), "show": (2, 3, 4)}
 _LIBTYPES = {1: "movie", 2: "show", 3: "season", 4: "episode"}
@@ -141,8 +145,10 @@ def measure(items: int = 100_000) -> list[Figure]:
             full_s = timed(lambda: engine.sync_now(source.id, full=True))
             count = len(engine.repo.remote_ids(source.id))
             incremental_s = timed(lambda: engine.sync_now(source.id))
+            cache_path = engine.repo.path
         finally:
             engine.close()
+        storing_s = storing_alone(cache_path, source.id, Path(tmp) / "storing")
         backend_s = backend_full_sync(url, token, Path(tmp) / "alone")
         plexapi_s = timed(lambda: plexapi_pass(url, token))
 
@@ -186,6 +192,14 @@ def measure(items: int = 100_000) -> list[Figure]:
             "report",
             True,
             "without the cross-source regrouping",
+        ),
+        Figure(
+            "plex: storing the same items, SQLite alone (s)",
+            storing_s,
+            floor_s,
+            "s",
+            "report",
+            True,
         ),
     ]
 
