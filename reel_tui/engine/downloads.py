@@ -432,6 +432,7 @@ class DownloadManager:
             return record
         if error is None:
             record = self.store.get(download_id)
+            self._regroup(record)
         elif isinstance(error, DownloadPaused):
             state = DownloadState.QUEUED if stopping else DownloadState.PAUSED
             record = self.store.update(download_id, state=state, done_bytes=bytes_on_disk(record))
@@ -451,7 +452,16 @@ class DownloadManager:
             if path is not None and path.parent == self.folder.resolve():
                 path.unlink(missing_ok=True)
         self.store.delete(record.id)
+        if record.state is DownloadState.COMPLETED:
+            self._regroup(record)
         self._publish(record, removed=True)
+
+    def _regroup(self, record: DownloadRecord) -> None:
+        """A copy came or went: the library may show another copy of its title now."""
+        try:
+            self.repo.regroup_items([record.item_id])
+        except ReelError as error:  # the file is fine; the next sync regroups anyway
+            log.warning("could not regroup after download %s: %s", record.id, error)
 
     def _work(self) -> None:
         while True:

@@ -293,6 +293,32 @@ def refresh_merge(conn: sqlite3.Connection, source_id: str | None = None) -> Mer
     return MergeStats(keyed=keyed, groups=groups, hidden=hidden)
 
 
+def regroup_items(conn: sqlite3.Connection, item_ids: list[str]) -> None:
+    """Choose the shown item again in the groups of these items, in one transaction.
+
+    For a change that moves no key but changes which copy should be shown: a download of one
+    of them completed (a downloaded copy is shown before a server's) or was deleted.
+    `conn` must be in autocommit mode (peewee's).
+    """
+    marks = ", ".join("?" for _ in item_ids)
+    keys: set[str | None] = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT merge_key FROM items WHERE id IN ({marks}) AND merge_key IS NOT NULL",
+            item_ids,
+        )
+    }
+    if not keys:
+        return  # not in any group (or the source is alone: nothing is merged yet)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _regroup_touched(conn, keys)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def version_ids(conn: sqlite3.Connection, item_id: str) -> list[str]:
     """The ids of every item in `item_id`'s group (itself included; itself alone if none)."""
     row = conn.execute("SELECT merge_key FROM items WHERE id = ?", (item_id,)).fetchone()

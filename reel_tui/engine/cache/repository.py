@@ -437,6 +437,13 @@ class Repository:
         return merge.refresh_merge(self._db.raw(), source_id)
 
     @_guarded
+    def regroup_items(self, item_ids: list[str]) -> None:
+        """Choose again which copy stands for the groups of these items (a download of one
+        of them completed or was deleted: a downloaded copy is shown first)."""
+        if item_ids:
+            merge.regroup_items(self._db.raw(), item_ids)
+
+    @_guarded
     def versions(self, item_id: str) -> list[Item]:
         """Every item that is the same movie, show, season or episode as `item_id` (itself
         included), each with its own progress, in no particular order."""
