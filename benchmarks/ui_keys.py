@@ -123,7 +123,7 @@ async def _measure_bare() -> list[float]:
     samples = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        probe = RenderProbe(app.query_one(Static), "render")
+        probe = RenderProbe(app.query_one(Static))
         for _ in range(PAGE_PRESSES):
             samples.append(await probe.time_keys(pilot, ["x"], _counted(app, app.presses + 1)))
     return samples

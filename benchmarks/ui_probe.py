@@ -1,11 +1,12 @@
 """Timing a key press until the widget it changes is drawn again, inside a Textual pilot.
 
 Method: just before a key is pressed, the probe is armed with a condition ("the cursor moved
-and every row on screen is read", "a new result is shown"). The widget's own drawing method
-(`render_line` for the list, `render` for a Static) is wrapped; the first time Textual calls
-it while the condition holds, the time is taken. So a figure runs from the key press to the
-first compositor pass that paints the new state: reading pages, handling messages and
-drawing all count; rows drawn as placeholders do not.
+and every row on screen is read", "a new result is shown"). The widget's `render_lines` (what
+the compositor calls to draw the widget's lines in a pass) is wrapped; the first time it
+returns while the condition holds, the time is taken. So a figure runs from the key press to
+the end of the first compositor pass that paints the new state (every line of the widget that
+pass draws, not only its first): reading pages, handling messages and drawing all count;
+rows drawn as placeholders do not.
 
 Textual paints at most `TEXTUAL_FPS` times a second (60 by default), so a change waits up to
 16.7 ms for the next tick whatever it costs. The benchmark processes run with
@@ -32,7 +33,7 @@ TIMEOUT_S = 10.0
 class RenderProbe:
     """Notes when `widget` is first drawn after a key with the condition armed holding."""
 
-    def __init__(self, widget: Widget, method: str = "render_line") -> None:
+    def __init__(self, widget: Widget, method: str = "render_lines") -> None:
         self._ready: Callable[[], bool] | None = None
         self.drawn_at: float | None = None
         original = getattr(widget, method)

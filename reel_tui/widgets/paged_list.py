@@ -1,31 +1,39 @@
 """A scrolling list of any length on Textual's line API, read page by page from a RowSource.
 
 Nothing here grows with the list: `PagedList` knows its row count, keeps a few pages of items
-(`PageCache`) and reads the pages it lacks in a thread worker from the `RowSource` the screen
-gave it. A new source (another sort, filter or search) replaces the shown rows as soon as the
-pages on screen are read; its count follows (the scrollbar's extent and `Reloaded` wait for
-it), so the list never flashes empty and a keystroke costs one page query. Drawing and keys
-are the subclass's (`MediaTable`).
+(`PageCache`) and reads the pages it lacks from the `RowSource` the screen gave it: those the
+source says are quick (about a millisecond) at once, in the key's own handler, so they are
+drawn in the key's frame; the others in a thread worker. A new source (another sort, filter
+or search) replaces the shown rows as soon as the pages on screen are read; its count follows
+after that frame (the scrollbar's extent and `Reloaded` wait for it), so the list never
+flashes empty and a keystroke costs one page query. Drawing and keys are the subclass's
+(`MediaTable`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import CancelledError, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar, TypeAlias
 
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reel_tui.engine.models import Item
-from reel_tui.widgets.row_pages import PAGE_SIZE, PageCache, RowSource, page_of, pages_for
-
-T = TypeVar("T")
+from reel_tui.widgets import paged_list_messages as messages
+from reel_tui.widgets.row_pages import (
+    PAGE_SIZE,
+    PageCache,
+    RowSource,
+    page_of,
+    pages_for,
+    read_quick,
+    run_on,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,60 +68,13 @@ class PagedList(ScrollView, inherit_bindings=False):
     HEADER_LINES: ClassVar[int] = 0
     """Lines drawn above the rows (they do not scroll)."""
 
-    class ItemChosen(Message):
-        """Enter (or a click on the cursor's row or tile) chose an item."""
-
-        def __init__(self, view: PagedList, cursor_row: int, item: Item) -> None:
-            super().__init__()
-            self.view = view
-            self.cursor_row = cursor_row
-            """The item's index in the source (the list's row)."""
-            self.item = item
-
-        @property
-        def control(self) -> PagedList:
-            return self.view
-
-    class GoUp(Message):
-        """Backspace was pressed: the screen should go one level up."""
-
-    class Reloaded(Message):
-        """A new source is shown: its count is known and the cursor is placed."""
-
-        def __init__(self, table: PagedList, total: int) -> None:
-            super().__init__()
-            self.table = table
-            self.total = total
-
-        @property
-        def control(self) -> PagedList:
-            return self.table
-
-    class LoadFailed(Message):
-        """Reading rows failed; `event` is the worker's ERROR state change."""
-
-        def __init__(self, event: Worker.StateChanged) -> None:
-            super().__init__()
-            self.event = event
-
-    class _PagesRead(Message):
-        """Pages came back from a worker (the first ones of a new source: `reload` is set)."""
-
-        def __init__(
-            self, generation: int, pages: dict[int, Sequence[Item]], *, reload: bool
-        ) -> None:
-            super().__init__()
-            self.generation = generation
-            self.pages = pages
-            self.reload = reload
-
-    class _CountRead(Message):
-        """A new source's row count came back from a worker."""
-
-        def __init__(self, generation: int, total: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.total = total
+    # The messages (paged_list_messages.py), named as if declared here.
+    ItemChosen: TypeAlias = messages.ItemChosen
+    GoUp: TypeAlias = messages.GoUp
+    Reloaded: TypeAlias = messages.Reloaded
+    LoadFailed: TypeAlias = messages.LoadFailed
+    _PagesRead: TypeAlias = messages.PagesRead
+    _CountRead: TypeAlias = messages.CountRead
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -199,8 +160,12 @@ class PagedList(ScrollView, inherit_bindings=False):
         self._requested = frozenset()
         height = self._page_height()
         first = page_of(max(reload.row - height, 0))
-        pages = range(first, page_of(reload.row + height) + 1)
-        self._read(reload.generation, source, tuple(pages), on_screen=len(pages), reload=True)
+        pages = tuple(range(first, page_of(reload.row + height) + 1))
+        read = read_quick(source, pages)
+        if read is not None:
+            self._show_reloaded(reload, read)
+        else:
+            self._read(reload.generation, source, pages, on_screen=len(pages), reload=True)
 
     def move_cursor(self, row: int) -> None:
         """Put the cursor on `row` (clipped), scroll it into view and read its page."""
@@ -231,7 +196,7 @@ class PagedList(ScrollView, inherit_bindings=False):
         for index, page in enumerate(pages):
             if worker.is_cancelled:
                 return
-            items = self._ask(self._readers, source.page, page * PAGE_SIZE, PAGE_SIZE)
+            items = run_on(self._readers, source.page, page * PAGE_SIZE, PAGE_SIZE)
             if items is None:
                 return
             read[page] = items
@@ -243,25 +208,22 @@ class PagedList(ScrollView, inherit_bindings=False):
             if last:
                 return
 
-    @staticmethod
-    def _ask(pool: ThreadPoolExecutor, query: Callable[..., T], *args: int) -> T | None:
-        """`query(*args)` run on one of `pool`'s threads; None if the list was unmounted."""
-        try:
-            future = pool.submit(query, *args)
-        except RuntimeError:  # the pool is shut down
-            return None
-        try:
-            return future.result()
-        except CancelledError:
-            return None
+    def _start_count(self, generation: int, source: RowSource) -> None:
+        # After the frame that draws the new rows: the count does not compete with it.
+        if self.is_attached and generation == self.generation == self._counting:
+            self._count(generation, source)
 
     @work(thread=True, exclusive=True, group="paged-list-count", exit_on_error=False)
     def _count(self, generation: int, source: RowSource) -> None:
-        total = self._ask(self._counters, source.count)
+        def count_if_current() -> int | None:
+            # A count queued behind a slow one is skipped once a newer source replaced it.
+            return source.count() if generation == self.generation else None
+
+        total = run_on(self._counters, count_if_current)
         if total is not None and not get_current_worker().is_cancelled:
             self.post_message(self._CountRead(generation, total))
 
-    def on_paged_list__pages_read(self, message: _PagesRead) -> None:
+    def on_paged_list_pages_read(self, message: messages.PagesRead) -> None:
         message.stop()
         if message.generation != self.generation:
             return  # rows of a source replaced since
@@ -274,7 +236,7 @@ class PagedList(ScrollView, inherit_bindings=False):
         self._requested = self._requested - set(message.pages)
         self.refresh()
 
-    def on_paged_list__count_read(self, message: _CountRead) -> None:
+    def on_paged_list_count_read(self, message: messages.CountRead) -> None:
         message.stop()
         if message.generation == self.generation and self._counting == message.generation:
             self._finish_count(message.total)
@@ -289,8 +251,16 @@ class PagedList(ScrollView, inherit_bindings=False):
 
     def _set_total(self, total: int) -> None:
         self.total = total
-        self.virtual_size = Size(self.scrollable_content_region.width, total + self.HEADER_LINES)
-        self._scroll_update(self.virtual_size)
+        self._set_virtual_size(
+            Size(self.scrollable_content_region.width, total + self.HEADER_LINES)
+        )
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Set the scroll range without laying the screen out (Textual does on a change of
+        virtual size: 3 ms at 80x24); a scrollbar shown or hidden still does."""
+        self.set_reactive(PagedList.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _show_reloaded(self, reload: _Reload, pages: dict[int, Sequence[Item]]) -> None:
         screen_offset = self.cursor_row - round(self.scroll_y)
@@ -317,10 +287,11 @@ class PagedList(ScrollView, inherit_bindings=False):
             self._finish_count(len(first))
         else:
             self._counting = reload.generation
-            self._count(reload.generation, reload.source)
+            self.call_after_refresh(self._start_count, reload.generation, reload.source)
 
     def _read_missing(self) -> None:
-        """Ask a worker for the pages on screen (and one screen around) that are not here."""
+        """Read the pages on screen (and one screen around) that are not here: those on
+        screen at once if they are quick, the rest in a worker."""
         if self._source is None or self._reload is not None:
             return
         needed = self._needed_pages()
@@ -333,9 +304,20 @@ class PagedList(ScrollView, inherit_bindings=False):
         first, last = self._visible_rows()
         on_screen = set(pages_for(first, last, self.total))
         missing.sort(key=lambda page: (page not in on_screen, page))
+        shown = [page for page in missing if page in on_screen]
+        read = read_quick(self._source, shown) if shown else None
+        if read is not None:
+            # The pages on screen, read in the key's own handler; the ones around them
+            # follow from a worker.
+            for page, items in read.items():
+                self.pages.put(page, items, keep=needed)
+            self.refresh()
+            missing = [page for page in missing if page not in read]
+            if not missing:
+                return
+            shown = []
         self._requested = frozenset(missing)
-        shown = sum(1 for page in missing if page in on_screen)
-        self._read(self.generation, self._source, tuple(missing), on_screen=shown)
+        self._read(self.generation, self._source, tuple(missing), on_screen=len(shown))
 
     def _needed_pages(self) -> list[int]:
         first, last = self._visible_rows()

@@ -114,10 +114,9 @@ class PosterGrid(PagedList, can_focus=True):
     def _set_total(self, total: int) -> None:
         self.total = total
         width = self.scrollable_content_region.width
-        self.virtual_size = self.virtual_size.with_width(width).with_height(
-            self.geometry.virtual_height(total)
+        self._set_virtual_size(
+            self.virtual_size.with_width(width).with_height(self.geometry.virtual_height(total))
         )
-        self._scroll_update(self.virtual_size)
         self._bind_tiles()
 
     def _scroll_to_cursor(self) -> None:

@@ -8,10 +8,14 @@ here, so the paging can be read and tested on its own.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import CancelledError, ThreadPoolExecutor
+from typing import Protocol, TypeVar
 
+from reel_tui.engine.errors import ReelError
 from reel_tui.engine.models import Item
+
+T = TypeVar("T")
 
 PAGE_SIZE = 100
 """Rows per page: a query of 100 rows costs about as little as one of 40 (about 1 ms)."""
@@ -22,7 +26,8 @@ CACHED_PAGES = 12
 class RowSource(Protocol):
     """The rows of one list: what the screen hands the list (attributes down).
 
-    Both methods are called from worker threads, never from the UI thread.
+    `count` and `page` are called from worker threads, except a page `is_quick` says costs
+    about a millisecond: the list reads that one on the UI thread, in the key's own handler.
     """
 
     def count(self) -> int:
@@ -31,6 +36,11 @@ class RowSource(Protocol):
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
         """Rows `offset` to `offset + limit - 1`, in list order."""
+        ...
+
+    def is_quick(self, offset: int) -> bool:
+        """Whether the page at `offset` reads in about a millisecond, so that reading it on
+        the UI thread costs less than a worker's round trip (a thread, a message, a frame)."""
         ...
 
 
@@ -46,6 +56,11 @@ class ListRows:
     def page(self, offset: int, limit: int) -> Sequence[Item]:
         return self.items[offset : offset + limit]
 
+    def is_quick(self, offset: int) -> bool:
+        # Read in a worker like any other source: tests hold such pages back to see the
+        # list wait for them.
+        return False
+
 
 def page_of(row: int) -> int:
     """The index of the page holding `row`."""
@@ -58,6 +73,37 @@ def pages_for(first_row: int, last_row: int, total: int) -> range:
     if total <= 0 or last_row < first_row:
         return range(0)
     return range(page_of(max(first_row, 0)), page_of(last_row) + 1)
+
+
+def read_quick(source: RowSource, pages: Sequence[int]) -> dict[int, Sequence[Item]] | None:
+    """`pages` read on the calling (UI) thread if the source says each is quick to read; else,
+    or if reading fails (so that a worker reads them again and reports it), None. A short
+    page is the list's last: the pages after it are not read."""
+    if not all(source.is_quick(page * PAGE_SIZE) for page in pages):
+        return None
+    read: dict[int, Sequence[Item]] = {}
+    try:
+        for page in pages:
+            items = source.page(page * PAGE_SIZE, PAGE_SIZE)
+            read[page] = items
+            if len(items) < PAGE_SIZE:
+                break
+    except ReelError:
+        return None
+    return read
+
+
+def run_on(pool: ThreadPoolExecutor, query: Callable[..., T], *args: int) -> T | None:
+    """`query(*args)` run on one of `pool`'s threads; None if the pool is shut down (the list
+    was unmounted)."""
+    try:
+        future = pool.submit(query, *args)
+    except RuntimeError:  # the pool is shut down
+        return None
+    try:
+        return future.result()
+    except CancelledError:
+        return None
 
 
 class PageCache:

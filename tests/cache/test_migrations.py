@@ -62,9 +62,16 @@ def test_a_version_1_file_is_migrated_and_keeps_its_rows(cache_dir: Path) -> Non
     with Repository.open(path) as repo:
         item = repo.get_item("m1")
         assert (item.title, item.year, item.added_at, item.position_s) == ("Amélie", 2001, 77.0, 5)
-        # Step 2 indexed the titles written at version 1.
+        # Step 2 indexed the titles written at version 1 (and step 6 again, with prefixes).
         assert [i.id for i in repo.list_items(ItemQuery(search="amel"))] == ["m1"]
+        assert [i.id for i in repo.list_items(ItemQuery(search="a"))] == ["m1"]
     assert _user_version(path) == SCHEMA_VERSION
+    conn = sqlite3.connect(path)
+    try:
+        [fts] = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()
+        assert "prefix='1 2'" in fts  # first letters are looked up, not walked
+    finally:
+        conn.close()
 
 
 def test_a_file_from_a_newer_version_is_refused_and_untouched(cache_dir: Path) -> None:

@@ -22,7 +22,12 @@ from reel_tui.engine.models import (
     SourceKind,
 )
 from reel_tui.locations import resolve
-from reel_tui.screens.library_view import LibraryView, ViewRows
+from reel_tui.screens.library_view import (
+    QUICK_SEARCH_OFFSET,
+    QUICK_SKIP,
+    LibraryView,
+    ViewRows,
+)
 
 WORDS = ("night", "day", "river", "stone", "red", "king", "the last")
 
@@ -67,3 +72,24 @@ def test_every_page_reads_as_the_whole_list_does(
     assert rows.count() == len(whole) > 40
     for offset in range(0, len(whole) + 20, 20):
         assert [item.id for item in rows.page(offset, 20)] == whole[offset : offset + 20]
+
+
+def test_the_pages_a_list_reads_on_the_ui_thread_are_the_cheap_ones(engine: Engine) -> None:
+    rows = ViewRows(engine, LibraryView())
+    assert rows.is_quick(0)
+    assert not rows.is_quick(QUICK_SKIP + 1)  # deep, and the count (to read from the end) unknown
+    rows.count()
+    assert rows.is_quick(300)  # the end of the list, read from there
+    assert rows.is_quick(QUICK_SKIP + 1)
+    assert not ViewRows(engine, LibraryView(watched=True)).is_quick(0)  # walks most of the list
+    search = ViewRows(engine, LibraryView(search="river"))
+    assert search.is_quick(0) and not search.is_quick(QUICK_SEARCH_OFFSET)
+    year = ViewRows(engine, LibraryView(sort=SortKey.YEAR))
+    year.count()
+    assert not year.is_quick(QUICK_SKIP + 1)  # the year order is always read from its start
+    show = ViewRows(
+        engine, replace(LibraryView(), path=(engine.list_items(LibraryView().query())[0],))
+    )
+    assert not show.is_quick(0)  # a show's children: read whole, once, by a worker
+    show.count()
+    assert show.is_quick(0)

@@ -48,6 +48,13 @@ class CountingRows(ListRows):
         return super().page(offset, limit)
 
 
+class QuickRows(CountingRows):
+    """A source whose pages are quick: the list reads them on the UI thread."""
+
+    def is_quick(self, offset: int) -> bool:
+        return True
+
+
 class FailingRows(ListRows):
     def count(self) -> int:
         raise CacheError("the cache is locked")
@@ -142,6 +149,62 @@ async def test_a_new_source_replaces_the_rows_only_when_read() -> None:
         await settle(pilot)
         assert table.total == 40
         assert table.highlighted_item is not None and table.highlighted_item.id == "Other-7"
+
+
+async def test_quick_pages_are_shown_by_the_key_itself_without_a_placeholder_frame() -> None:
+    source = QuickRows(movies(50_000))
+    app = ListApp(source)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        table = app.query_one(MediaTable)
+        # No await between the key's action and the look: nothing else ran in between.
+        table.action_last()
+        assert not table.is_loading
+        assert on_screen(app)[-1].strip().startswith("Film 49999")
+
+        table.load(QuickRows(movies(40, prefix="Other")), row=5)
+        assert table.cursor_row == 5
+        assert on_screen(app)[1].strip().startswith("Other 00000")
+        await settle(pilot)
+        assert table.total == 40
+        assert table.max_scroll_y == 40 + MediaTable.HEADER_LINES - 20
+
+
+async def test_the_scrollbar_follows_the_count_of_each_new_source() -> None:
+    app = ListApp(ListRows(movies(5)))
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        table = app.query_one(MediaTable)
+        assert not table.show_vertical_scrollbar
+        table.load(QuickRows(movies(1_000)))
+        await settle(pilot)
+        assert table.show_vertical_scrollbar
+        assert table.max_scroll_y == 1_000 + MediaTable.HEADER_LINES - 20
+        await pilot.press("end")
+        assert table.scroll_y == table.max_scroll_y
+        table.load(QuickRows(movies(3)))
+        await settle(pilot)
+        assert not table.show_vertical_scrollbar
+        assert on_screen(app)[3].strip().startswith("Film 00002")
+
+
+async def test_a_quick_source_that_fails_is_reported_from_its_worker() -> None:
+    class QuickFailing(FailingRows):
+        def is_quick(self, offset: int) -> bool:
+            return True
+
+        def page(self, offset: int, limit: int) -> Sequence[Item]:
+            raise CacheError("the cache is locked")
+
+    seen: list[Message] = []
+    app = ListApp(QuickFailing(movies(PAGE_SIZE * 3)))
+    async with app.run_test(size=(80, 20), message_hook=seen.append) as pilot:
+        for _ in range(100):  # not settle(): waiting on a failed worker raises
+            await pilot.pause(0.02)
+            if any(isinstance(m, MediaTable.LoadFailed) for m in seen):
+                break
+        assert any(isinstance(m, MediaTable.LoadFailed) for m in seen)
+        assert app.is_running
 
 
 async def test_click_moves_the_cursor_and_a_second_click_selects() -> None:

@@ -8,6 +8,7 @@ skips peewee's per-column conversion (a third of the time of a 100k-item listing
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 from typing import Any
@@ -29,20 +30,48 @@ def list_items(db: CacheDatabase, query: ItemQuery) -> list[Item]:
     conn = db.raw()
     merged = merge.is_merged_view(query.source_id, query.library_id, query.parent_id)
     if query.limit is not None and query.limit <= PAGE_BY_KEYS_LIMIT:
-        # A broad search (a first letter) finds its page fastest by walking the sorted list;
-        # a narrow one by its matches.
-        broad = search_matches(conn, query) >= BROAD_SEARCH
-        keys = _narrowed(ItemRow.select(ItemRow.pk), query, merged, search_leads=not broad)
+        # A narrow search finds its page through its matches (read once, here); a broad one
+        # (a first letter) fastest by walking the sorted list.
+        matching = few_matches(conn, query)
+        keys = _narrowed(
+            ItemRow.select(ItemRow.pk), query, merged, search_leads=False, matching=matching
+        )
         pks = [pk for (pk,) in _execute(db, order_items(keys, query))]
         if not pks:
             return []
-        # The same order (pk breaks every tie) puts the rows as their keys came.
-        select = item_select().where(ItemRow.pk.in_(pks))
-        select = order_items(select, replace(query, offset=0, limit=None))
+        sql, params = _rows_by_keys(db, query, pks)
+        found = [item_from_row(row) for row in conn.execute(sql, params)]
     else:
         select = order_items(_narrowed(item_select(), query, merged, joined=True), query)
-    found = [item_from_row(row) for row in _execute(db, select)]
+        found = [item_from_row(row) for row in _execute(db, select)]
     return with_group_progress(conn, found) if merged and found else found
+
+
+_KEYS_MARKER = "\x00keys"
+_ROWS_BY_KEYS: dict[tuple[SortKey, bool], tuple[str, list[Any], int]] = {}
+"""The second step's SQL for each order: building it with peewee took a third of a page."""
+
+
+def _rows_by_keys(db: CacheDatabase, query: ItemQuery, pks: list[int]) -> tuple[str, list[Any]]:
+    """The SQL and parameters reading the rows of `pks` in `query`'s order (the same order,
+    pk breaking every tie, puts them as their keys came)."""
+    key = (query.sort, query.descending)
+    cached = _ROWS_BY_KEYS.get(key)
+    if cached is None:
+        select = item_select().where(ItemRow.pk.in_(_json_values(_KEYS_MARKER)))
+        select = order_items(select, replace(query, offset=0, limit=None))
+        sql, params = select.bind(db).sql()
+        cached = (sql, list(params), list(params).index(_KEYS_MARKER))
+        _ROWS_BY_KEYS[key] = cached
+    sql, params, at = cached
+    params = list(params)
+    params[at] = json.dumps(pks)
+    return sql, params
+
+
+def _json_values(array: str) -> Any:
+    """`(SELECT value FROM json_each(array))`: a list of keys in one SQL parameter."""
+    return peewee.SQL("(SELECT value FROM json_each(?))", [array])
 
 
 def count_items(db: CacheDatabase, query: ItemQuery) -> int:
@@ -68,7 +97,13 @@ def with_group_progress(conn: sqlite3.Connection, shown: list[Item]) -> list[Ite
 
 
 def _narrowed(
-    select: Any, query: ItemQuery, merged: bool, *, joined: bool = False, search_leads: bool = True
+    select: Any,
+    query: ItemQuery,
+    merged: bool,
+    *,
+    joined: bool = False,
+    search_leads: bool = True,
+    matching: list[int] | None = None,
 ) -> Any:
     """`select` narrowed to `query`'s items (joining progress when the filter needs it and
     `select` has not joined it already)."""
@@ -76,7 +111,7 @@ def _narrowed(
         select = select.join_from(
             ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)
         )
-    select = filter_items(select, query, search_leads=search_leads)
+    select = filter_items(select, query, search_leads=search_leads, matching=matching)
     return select.where(merge.MERGED_INTO.is_null()) if merged else select
 
 
@@ -128,22 +163,33 @@ BROAD_SEARCH = 2000
 """Titles a search must match for a page of it to be read by walking the sorted list."""
 
 
-def search_matches(conn: sqlite3.Connection, query: ItemQuery) -> int:
-    """How many titles the query's search matches (any kind or source; about 2 ms at most)."""
+def few_matches(conn: sqlite3.Connection, query: ItemQuery) -> list[int] | None:
+    """The keys of the titles the query's search matches (any kind or source), if there are
+    fewer than BROAD_SEARCH; None for a broad search or none at all.
+
+    Reading at most BROAD_SEARCH of them tells a broad search in a fraction of its count, and
+    a narrow one's page then needs no second match (each costs up to 3 ms).
+    """
     match = fts_match_expression(query.search) if query.search else None
     if match is None:
-        return 0
-    row = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (match,))
-    return int(row.fetchone()[0])
+        return None
+    rows = conn.execute(
+        "SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (match, BROAD_SEARCH)
+    ).fetchall()
+    return [pk for (pk,) in rows] if len(rows) < BROAD_SEARCH else None
 
 
-def filter_items(select: Any, query: ItemQuery, *, search_leads: bool = True) -> Any:
+def filter_items(
+    select: Any, query: ItemQuery, *, search_leads: bool = True, matching: list[int] | None = None
+) -> Any:
     """`select` narrowed to what `query` asks for (everything but sorting and paging).
 
     Args:
         search_leads: with a search, let the title index find the rows (best when it matches
             few); False lets SQLite walk the kind's sorted index and keep the matching rows,
             which finds a page of a broad search (one letter) in a fraction of the time.
+        matching: the keys the search matches, already read (`few_matches`): they lead, and
+            the title index is not asked again.
     """
     conditions = []
     if query.source_id is not None:
@@ -155,7 +201,7 @@ def filter_items(select: Any, query: ItemQuery, *, search_leads: bool = True) ->
     kinds = _kinds(query)
     # A unary plus keeps SQLite's planner from choosing the kind index, so the title index
     # leads; left to itself it walks the whole kind even for a search that matches nothing.
-    leads = bool(query.search) and search_leads
+    leads = (bool(query.search) and search_leads) or matching is not None
     kind = peewee.NodeList((peewee.SQL("+"), ItemRow.kind), glue="") if leads else ItemRow.kind
     if kinds is None:
         conditions.append(kind != ItemKind.EXTRA.value)
@@ -164,9 +210,11 @@ def filter_items(select: Any, query: ItemQuery, *, search_leads: bool = True) ->
     if query.watched is not None:
         conditions.append(_watched_expr() == (1 if query.watched else 0))
     match = fts_match_expression(query.search) if query.search else None
-    if match is not None:
-        matching = peewee.SQL("(SELECT rowid FROM items_fts WHERE items_fts MATCH ?)", [match])
-        conditions.append(ItemRow.pk.in_(matching))
+    if matching is not None:
+        conditions.append(ItemRow.pk.in_(_json_values(json.dumps(matching))))
+    elif match is not None:
+        matches = peewee.SQL("(SELECT rowid FROM items_fts WHERE items_fts MATCH ?)", [match])
+        conditions.append(ItemRow.pk.in_(matches))
     for condition in conditions:
         select = select.where(condition)
     return select
