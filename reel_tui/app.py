@@ -6,6 +6,9 @@ engine through `app.engine` and run every engine call in a thread worker.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -24,7 +27,9 @@ from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.screens.base import PLACES_CSS
 from reel_tui.screens.library import LibraryScreen
+from reel_tui.screens.stylesheet import ReusingStylesheet
 from reel_tui.widgets.status_header import describe_sync
 
 if TYPE_CHECKING:
@@ -52,6 +57,14 @@ def _downloads_screen() -> Screen[None]:
     from reel_tui.screens.downloads import DownloadsScreen
 
     return DownloadsScreen()
+
+
+log = logging.getLogger(__name__)
+
+_QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+FIRST_SCREEN_TIMEOUT_S = 2.0
+"""How long what waits for the first screen waits at most (a cache on a very slow disk)."""
 
 
 class SyncStatusChanged(Message):
@@ -174,14 +187,23 @@ class ReelApp(PlaybackApp):
         *,
         background: bool = True,
         session: PlaybackSession | None = None,
+        session_factory: Callable[[], PlaybackSession] | None = None,
+        on_first_screen: Callable[[], None] | None = None,
     ) -> None:
         """Args:
         engine: the open engine (closed by the caller after `run` returns).
         config: the settings of this run.
         background: start the sync queue and folder watchers (tests pass False).
         session: what plays items (closed by the caller); None browses without a player.
+        session_factory: instead of `session`, makes it once the first screen is shown
+            (then `session`, closed by the caller if it was made).
+        on_first_screen: called once the first screen has shown what it is for (the
+            library its first rows), with what the app itself starts then.
         """
         super().__init__()
+        # Before anything reads it: Textual parses every source three times on the way to
+        # the first frame, and all of them again whenever a place brings its styles.
+        self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.engine = engine
         self.session = session
         self.config = config
@@ -190,23 +212,83 @@ class ReelApp(PlaybackApp):
         self._unsubscribe_metadata: Callable[[], None] | None = None
         self._queue_started = False
         self._background_start: threading.Thread | None = None
+        self._session_factory = session_factory
+        self._on_first_screen = on_first_screen
+        self._first_screen_shown = False
         if config.display.theme in self.available_themes:
             self.theme = config.display.theme
 
     def on_mount(self) -> None:
+        self._quit_on_signals()
         self._unsubscribe = self.engine.sync_queue.subscribe(self._sync_status_from_thread)
         # Not `metadata_queue.subscribe`: that would load the metadata stack (providers, HTTP)
         # before the first screen.
         self._unsubscribe_metadata = self.engine.subscribe_metadata(
             self._metadata_status_from_thread
         )
-        if self.background:
-            # Syncs (network), folder watches (a walk of every local tree) and downloads start
-            # once the first screen is drawn: before it, only the cache is read.
-            self.call_after_refresh(self._start_background)
         if self.config.general.start_screen != "library":
             self.switch_mode(self.config.general.start_screen)
+            self.call_after_refresh(self.first_screen_shown)
+        # The library says when its first rows are drawn; this is in case it never can.
+        self.set_timer(FIRST_SCREEN_TIMEOUT_S, self.first_screen_shown)
+
+    def _quit_on_signals(self) -> None:
+        """Quit the normal way on SIGTERM and SIGHUP (an SSH connection that drops, a closed
+        terminal window, a system shutting down): the position of what plays is saved and the
+        cache closed cleanly, so the next start skips the check of a file left open."""
+        self._signals_handled(True)
+
+    def _signals_handled(self, handled: bool) -> None:
+        loop = asyncio.get_running_loop()
+        for number in _QUIT_SIGNALS:
+            try:
+                if handled:
+                    loop.add_signal_handler(number, self._quit_on_signal, number)
+                else:
+                    loop.remove_signal_handler(number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # not the main thread, or no signals on this system
+
+    def _quit_on_signal(self, number: int) -> None:
+        log.info("quitting on %s", signal.Signals(number).name)
+        self.exit()
+
+    def first_screen_shown(self) -> None:
+        """Start what waited for the first screen (once; the library calls it when its first
+        rows are drawn): the playback session and transport bars, syncs and watches, the
+        styles of the other places, and the caller's `on_first_screen`.
+
+        Syncs (network), folder watches (a walk of every local tree) and downloads start on a
+        thread that imports HTTP clients and keyrings: started earlier, it would hold the
+        interpreter while the first rows are laid out. Before this, only the cache is read.
+        """
+        if self._first_screen_shown or not self.is_running:
+            return
+        self._first_screen_shown = True
+        if self.session is None and self._session_factory is not None:
+            self.session = self._session_factory()
         self.start_playback_events()
+        if self.background:
+            self._start_background()
+        self._load_places_css()
+        if self._on_first_screen is not None:
+            self._on_first_screen()
+
+    def play_item(self, item_id: str, start_s: float | None = None) -> None:
+        # Playing may ask in a dialog (resume where, or play in the terminal), and dialogs
+        # are styled by places.tcss: from the library, this may come before it is loaded.
+        self._load_places_css()
+        super().play_item(item_id, start_s)
+
+    def _load_places_css(self) -> None:
+        """Add the styles of the places other than the library, and of the dialogs, unless a
+        place shown first brought them: the start parses only app.tcss."""
+        path = str(PLACES_CSS)
+        if self.stylesheet.has_source(path, ""):
+            return
+        self.stylesheet.read(path)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
 
     def _start_background(self) -> None:
         if not (self.background and self.is_running) or self._background_start is not None:
@@ -231,6 +313,8 @@ class ReelApp(PlaybackApp):
         self.notify(str(message.error), title="Error", severity="error", timeout=8)
 
     def on_unmount(self) -> None:
+        self._first_screen_shown = True  # nothing starts any more
+        self._signals_handled(False)
         self.stop_playback_events()
         if self._unsubscribe is not None:
             self._unsubscribe()

@@ -28,10 +28,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from reel_tui.app_terminal import InTerminalOffered, InTerminalRequested, TerminalPlaybackApp
-from reel_tui.dialogs.resume import ResumeDialog
 from reel_tui.engine.errors import DisplayError, ReelError
 from reel_tui.player.base import PlayerState
 from reel_tui.player.session_types import (
@@ -262,6 +261,9 @@ class PlaybackApp(TerminalPlaybackApp):
             if start_s is not None:
                 self._start(message.item_id, start_s, False)
 
+        # Imported when first asked: the start of the app does without it.
+        from reel_tui.dialogs.resume import ResumeDialog
+
         self.push_screen(ResumeDialog(message.title, message.position_s), chosen)
 
     # -- transport keys ------------------------------------------------------------------
@@ -272,7 +274,7 @@ class PlaybackApp(TerminalPlaybackApp):
         now = self.now_playing
         if self.session is None or now is None:
             return False
-        if isinstance(self.screen, ModalScreen) or isinstance(self.focused, Input | TextArea):
+        if isinstance(self.screen, ModalScreen) or isinstance(self.focused, Input):
             return False
         if action == "cancel_countdown" and now.countdown_s is None:
             return False

@@ -23,7 +23,6 @@ from textual.app import App, SuspendNotSupported
 from textual.message import Message
 from textual.worker import WorkerFailed
 
-from reel_tui.dialogs.play_in_terminal import PlayInTerminalDialog
 from reel_tui.terminal_playback import TerminalPlayback
 
 if TYPE_CHECKING:
@@ -91,6 +90,9 @@ class TerminalPlaybackApp(App[None]):
             if accepted:
                 self._in_terminal_accepted = True
                 self.play_in_terminal(message.item_id, message.start_s)
+
+        # Imported when first offered: the start of the app does without it.
+        from reel_tui.dialogs.play_in_terminal import PlayInTerminalDialog
 
         self.push_screen(PlayInTerminalDialog(message.problem), answered)
 

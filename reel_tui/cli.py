@@ -1,10 +1,10 @@
 """The `reel` command: the one place that builds Locations -> Config -> Engine -> ReelApp.
 
-Every engine capability is a command (for scripts and tests); the bare `reel` opens the TUI.
-Command groups live in ``reel_tui.commands``, one module each, so later ones (play, download,
-server sources) slot in by registration here. Importing this module stays cheap: no Textual,
-no guessit, no database until a command needs it, and a command's module is imported only when
-that command runs (or `--help` lists them), so the bare `reel` loads none of the others.
+`reel` alone opens the TUI by the shortest way: no command-line parser, no command module, the
+garbage collector paused from the first line (see `open_tui`). Anything else on the command
+line goes to the click group of every command (``reel_tui.commands.group``), which behaves
+the same for `reel tui`. Importing this module stays cheap: no click, no Textual, no guessit,
+no database until a command needs it.
 
 Exit status: 0 done, 1 a ReelError (printed as ``reel: <message>``, never a traceback),
 2 a usage or configuration error.
@@ -12,116 +12,58 @@ Exit status: 0 done, 1 a ReelError (printed as ``reel: <message>``, never a trac
 
 from __future__ import annotations
 
-import importlib
+import gc
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import IO, Any
-
-import click
-
-from reel_tui import __version__
-from reel_tui.commands.context import RunContext, open_tui, pass_run
-from reel_tui.engine.errors import ConfigError, ReelError
-from reel_tui.locations import resolve
+from typing import Any
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
-COMMAND_MODULES: dict[str, str] = {
-    "demo": "reel_tui.commands.demo",
-    "doctor": "reel_tui.commands.doctor",
-    "download": "reel_tui.commands.downloads",
-    "downloads": "reel_tui.commands.downloads",
-    "ls": "reel_tui.commands.library",
-    "match": "reel_tui.commands.match",
-    "play": "reel_tui.commands.play",
-    "show": "reel_tui.commands.library",
-    "sources": "reel_tui.commands.sources",
-    "sync": "reel_tui.commands.sync",
-}
-"""Each command's name and the module defining it (as a function of the same name)."""
-
-
-class ReelFailure(click.ClickException):
-    """A ReelError on its way out: `reel: <message>` on stderr and exit status 1."""
-
-    exit_code = EXIT_ERROR
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        stream = file if file is not None else sys.stderr
-        stream.write(f"reel: {self.message}\n")
-
-
-class ReelConfigFailure(ReelFailure):
-    """A broken config file on its way out: exit status 2, like a usage error."""
-
-    exit_code = EXIT_USAGE
-
-
-class ReelGroup(click.Group):
-    """A click group that turns ReelErrors into clean messages and exit statuses, and
-    imports each command of `COMMAND_MODULES` when it is asked for."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is None and cmd_name in COMMAND_MODULES:
-            module = importlib.import_module(COMMAND_MODULES[cmd_name])
-            command = getattr(module, cmd_name)
-            assert isinstance(command, click.Command)
-            self.add_command(command, cmd_name)
-        return command
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ConfigError as error:
-            raise ReelConfigFailure(str(error)) from error
-        except ReelError as error:
-            raise ReelFailure(str(error)) from error
-
-
-@click.group(
-    cls=ReelGroup,
-    invoke_without_command=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path, exists=True),
-    help="Settings file to use (default: $REEL_CONFIG, else ~/.config/reel-tui/config.toml).",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the cache, images, downloads and demo (default: $REEL_DATA_DIR, "
-    "else ~/.local/share/reel-tui).",
-)
-@click.version_option(__version__, prog_name="reel")
-@click.pass_context
-def cli(ctx: click.Context, config_file: Path | None, data_dir: Path | None) -> None:
-    """Reel TUI: browse and play movies and shows from local folders, Plex and Jellyfin.
-
-    Without a command, opens the TUI.
-    """
-    run = RunContext(resolve(config_file=config_file, data_dir=data_dir))
-    ctx.obj = run
-    ctx.call_on_close(run.close)
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(tui)
-
-
-@cli.command()
-@pass_run
-def tui(run: RunContext) -> None:
-    """Open the TUI (the same as `reel` alone)."""
-    open_tui(run)
-
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The console script `reel` (and `python -m reel_tui`)."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="reel")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        raise SystemExit(_open_tui_alone())
+    from reel_tui.commands.group import cli
+
+    cli.main(args=args, prog_name="reel")
+
+
+def _open_tui_alone() -> int:
+    """`reel` with nothing after it: the TUI, with the exit statuses of the click group."""
+    # Before the imports: they make most of the objects the collector would walk again and
+    # again on the way to the first screen (open_tui says when it runs again).
+    gc.disable()
+    from reel_tui.commands.context import RunContext, open_tui
+    from reel_tui.engine.errors import ConfigError, ReelError
+    from reel_tui.locations import resolve
+
+    try:
+        run = RunContext(resolve())
+        try:
+            open_tui(run)
+        finally:
+            run.close()
+    except ConfigError as error:
+        sys.stderr.write(f"reel: {error}\n")
+        return EXIT_USAGE
+    except ReelError as error:
+        sys.stderr.write(f"reel: {error}\n")
+        return EXIT_ERROR
+    except (KeyboardInterrupt, EOFError):
+        sys.stderr.write("\nAborted!\n")  # as click says it
+        return EXIT_ERROR
+    finally:
+        gc.enable()
+    return 0
+
+
+def __getattr__(name: str) -> Any:
+    # `reel_tui.cli.cli` (the click group) as before it moved: imported on first use only.
+    if name == "cli":
+        from reel_tui.commands.group import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

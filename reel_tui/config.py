@@ -9,9 +9,7 @@ to the file: a broken config stays exactly as the user left it.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
-import tomllib
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -87,6 +85,8 @@ def load_config(path: Path | None) -> Config:
 
 def parse_config(text: str, path: Path | None = None) -> Config:
     """Turn TOML text into a Config (see load_config); `path` only labels the errors."""
+    import tomllib  # only when there is a file: a start without one does without it
+
     where = str(path) if path is not None else None
     try:
         document = tomllib.loads(text)
@@ -216,6 +216,8 @@ def _num(number: float) -> str:
 
 
 def _did_you_mean(word: str, known: Mapping[str, Any]) -> str:
+    import difflib  # only to suggest a word for a mistyped one
+
     close = difflib.get_close_matches(word, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

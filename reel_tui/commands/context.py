@@ -7,14 +7,12 @@ command ends.
 
 from __future__ import annotations
 
-import json
+import gc
 import logging
 import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import click
 
 from reel_tui.config import load_config
 from reel_tui.config_schema import Config
@@ -22,6 +20,7 @@ from reel_tui.locations import Locations
 
 if TYPE_CHECKING:
     from reel_tui.engine.engine import Engine
+    from reel_tui.player.session import PlaybackSession
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,9 +83,24 @@ class RunContext:
 def open_tui(run: RunContext) -> None:
     """Run the Textual app on this run's engine until the user quits.
 
-    The playback session makes its player on the first Play, from the `playback` settings, so
-    a missing player library or an unusable display only shows as a message when playing.
+    The playback session is made once the first screen is shown, and makes its player on the
+    first Play, from the `playback` settings, so a missing player library or an unusable
+    display only shows as a message when playing.
+
+    The garbage collector waits until the first screen is shown: the start makes a few
+    hundred thousand objects that live as long as the app (modules, classes, styles, widgets)
+    and would otherwise walk them all, over and over, for about a tenth of the start. Once the
+    first screen is up they are frozen (never walked again, which also keeps later full
+    collections short while scrolling) and collecting resumes.
     """
+    gc.disable()
+    try:
+        _open_tui(run)
+    finally:
+        gc.enable()
+
+
+def _open_tui(run: RunContext) -> None:
     setting = run.config.display.images
     # The terminal can be asked what it draws only before Textual starts reading stdin, and a
     # terminal may answer late or never (each question waits up to 0.1 s): the questions are
@@ -96,24 +110,40 @@ def open_tui(run: RunContext) -> None:
     try:
         engine = run.engine
         from reel_tui.app import ReelApp
+    finally:
+        asking.wait()  # an error of the start itself goes out first, as it is
+    asking.raise_error()
+    settings = run.config.playback
+
+    def make_session() -> PlaybackSession:
         from reel_tui.player.base import Player
         from reel_tui.player.choose import create_player
         from reel_tui.player.session import PlaybackSession
 
-        settings = run.config.playback
-
         def make_player() -> Player:
             return create_player(settings.player, settings.display, settings.fullscreen)
 
-        session = PlaybackSession(engine, settings, make_player)
-    finally:
-        asking.wait()  # an error of the start itself goes out first, as it is
-    asking.raise_error()
+        return PlaybackSession(engine, settings, make_player)
+
+    app = ReelApp(
+        engine=engine,
+        config=run.config,
+        session_factory=make_session,
+        on_first_screen=_resume_collecting,
+    )
     try:
-        ReelApp(engine=engine, config=run.config, session=session).run()
+        app.run()
     finally:
-        # Saves the position of whatever still plays, and closes the player.
-        session.close()
+        if app.session is not None:
+            # Saves the position of whatever still plays, and closes the player.
+            app.session.close()
+
+
+def _resume_collecting() -> None:
+    """What the start made lives on: frozen out of every later collection, which resumes."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class _TerminalQuestions:
@@ -153,11 +183,16 @@ class _TerminalQuestions:
 
 def pass_run(function: F) -> F:
     """Hand the command its RunContext as the first argument."""
+    # Imported here: `reel` alone (the TUI) loads no command-line parser at all.
+    import click
+
     return click.pass_obj(function)  # type: ignore[return-value]
 
 
 def print_json(document: Any) -> None:
     """Write one JSON document to stdout (the --json contract)."""
+    import json
+
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str))
     sys.stdout.write("\n")
 

@@ -1,8 +1,10 @@
-"""What every Reel screen shares: the way to the engine and to the app's error handler."""
+"""What every Reel screen shares: the way to the engine and to the app's error handler, and the
+styles of the places other than the library."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.screen import Screen
 from textual.worker import Worker
@@ -12,8 +14,16 @@ if TYPE_CHECKING:
     from reel_tui.engine.engine import Engine
 
 
+PLACES_CSS = Path(__file__).resolve().parent / "places.tcss"
+"""The styles of every place but the library (app.tcss styles that one), and of the dialogs."""
+
+
 class ReelScreen(Screen[None]):
     """A screen that calls the engine (always from thread workers)."""
+
+    # The app loads these styles once its first screen is shown; a place shown before that
+    # has Textual load them as it is shown. The library does without (see LibraryScreen).
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = PLACES_CSS
 
     @property
     def reel_app(self) -> ReelApp:

@@ -4,38 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
+from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
 from reel_tui.engine.models import Item, ItemKind, SortKey, Source
 from reel_tui.engine.sync import SyncState, SyncStatus
-from reel_tui.screens.base import ReelScreen
 from reel_tui.screens.details_posters import PosterLoading
+from reel_tui.screens.library_toolbar import ALL_SOURCES, FIRST_ROWS_TIMEOUT_S, LibraryToolbar
 from reel_tui.screens.library_view import SORT_LABELS, LibraryView, ViewRows
 from reel_tui.widgets.image_renderers import renderer_for
 from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.paged_list import PagedList
-from reel_tui.widgets.poster_grid import PosterGrid
 from reel_tui.widgets.status_header import StatusHeader
 
-ALL_SOURCES = "__all__"
-EMPTY_LIBRARY_HELP = (
-    "No sources yet.\n\n"
-    "Press 2 to open Sources, then a to add a local folder,\n"
-    "or run `reel demo` in a shell for a sample library."
-)
-
-NO_MATCHES = "Nothing here: escape clears the search, w the filter."
+if TYPE_CHECKING:
+    from textual.widgets import Tabs
 
 
-class LibraryScreen(PosterLoading, ReelScreen):
+class LibraryScreen(PosterLoading, LibraryToolbar):
     """Browse the cached library; every query runs in a thread worker.
 
     The list reads its rows itself, a page at a time, from the `ViewRows` this screen hands
@@ -65,6 +58,9 @@ class LibraryScreen(PosterLoading, ReelScreen):
             self.reload_items = reload_items
             """The items may have changed too (a sync finished): read them again."""
 
+    # Only app.tcss: the styles of the other places are parsed after the first frame.
+    CSS_PATH = None
+
     item: Item | None = None
     """PosterLoading's own item: none, the grid's posters each name theirs."""
 
@@ -72,6 +68,7 @@ class LibraryScreen(PosterLoading, ReelScreen):
         super().__init__()
         self.view = LibraryView()
         """What is shown; replaced (never mutated) on every change."""
+        self._breadcrumb_shown = self.view.breadcrumb()
         self.sources: list[Source] = []
         self._keep_cursor: list[tuple[str, int]] = []
         """For each level drilled out of: the item the cursor was on and its row, so going
@@ -79,42 +76,36 @@ class LibraryScreen(PosterLoading, ReelScreen):
         self._seen_sync: dict[str, float] = {}
         self._stale = False
         self._sources_generation = 0
+        self._sources_read = False
+        self._picked_early: str | None = None
+        """A source picked (`select_source`) before the sources were read: picked then."""
 
     def compose(self) -> ComposeResult:
+        if (width_class := self._width_class()) is not None:
+            # The class the first resize gives (-narrow or -wide), given before the styles
+            # are: given by the resize, it would style every widget again before the first
+            # frame. Later resizes update it as usual.
+            self.add_class(width_class)
         yield StatusHeader("Library")
-        with Horizontal(id="library-toolbar"):
-            yield Tabs(Tab("Movies", id="tab-movie"), Tab("Shows", id="tab-show"), id="kind-tabs")
-            yield Input(placeholder="/ search", id="search", compact=True)
-            yield Select[str](
-                [("All sources", ALL_SOURCES)],
-                value=ALL_SOURCES,
-                allow_blank=False,
-                compact=True,
-                id="source-select",
-            )
+        # The toolbar's line is there from the start; its widgets, the footer and the hidden
+        # texts come once the first rows are drawn (see LibraryToolbar).
+        yield Horizontal(id="library-toolbar")
         with Horizontal(id="library-status"):
             yield Static(self.view.breadcrumb(), id="breadcrumb", markup=False)
             yield Static("", id="view-summary", markup=False)
         yield self._new_items_view(grid=self.reel_app.config.display.library_view == "grid")
-        yield Static(NO_MATCHES, id="no-matches", markup=False)
-        yield Static(EMPTY_LIBRARY_HELP, id="empty-state", markup=False)
-        # The footer comes after the first frame: it is laid out again on every binding
-        # change while the screen starts, a cost the rows should not wait for.
 
-    def _mount_footer(self) -> None:
-        if not self.query(Footer):
-            self.mount(Footer(compact=True))
-
-    def _new_items_view(self, *, grid: bool) -> MediaTable | PosterGrid:
+    def _new_items_view(self, *, grid: bool) -> PagedList:
         if grid:
+            # Imported when first shown: a start on the list does without it.
+            from reel_tui.widgets.poster_grid import PosterGrid
+
             return PosterGrid(renderer_for(self.reel_app.config.display.images), id="items")
         return MediaTable(id="items")
 
-    def _items_view(self) -> MediaTable | PosterGrid:
+    def _items_view(self) -> PagedList:
         """The list or the poster grid, whichever is shown (both are `#items`)."""
-        view = self.query_one("#items")
-        assert isinstance(view, MediaTable | PosterGrid)
-        return view
+        return self.query_one("#items", PagedList)
 
     async def action_toggle_view(self) -> None:
         """Swap the list and the poster grid, keeping the item under the cursor."""
@@ -122,12 +113,12 @@ class LibraryScreen(PosterLoading, ReelScreen):
         item = old.highlighted_item
         await old.remove()
         new = self._new_items_view(grid=isinstance(old, MediaTable))
-        await self.mount(new, before="#no-matches")
+        await self.mount(new, after="#library-status")
         new.focus()
         self.reload(keep_id=item.id if item else None, row=old.cursor_row)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._mount_footer)
+        self.set_timer(FIRST_ROWS_TIMEOUT_S, self._first_rows_drawn)
         display = self.reel_app.config.display
         sort = SortKey(display.default_sort) if display.default_sort in SORT_LABELS else None
         self.view = replace(
@@ -158,17 +149,14 @@ class LibraryScreen(PosterLoading, ReelScreen):
 
     def on_library_screen_sources_loaded(self, message: SourcesLoaded) -> None:
         self.sources = list(message.sources)
-        select = cast(Select[str], self.query_one("#source-select", Select))
-        current = self.view.source_id if self.view.source_id else ALL_SOURCES
-        options = [("All sources", ALL_SOURCES)] + [(s.name, s.id) for s in self.sources]
+        self._sources_read = True
         reload_items = message.reload_items
-        if current not in {value for _label, value in options}:
-            current = ALL_SOURCES
+        _options, current = self._source_options()
+        if current == ALL_SOURCES and self.view.source_id is not None:
+            # The source shown is gone: show them all.
             self.view = replace(self.view, source_id=None, path=())
             reload_items = True
-        with select.prevent(Select.Changed):
-            select.set_options(options)
-            select.value = current
+        self._show_sources_in_select()
         self.set_class(not self.sources, "-no-sources")
         self._show_source_in_header()
         if reload_items:
@@ -177,6 +165,9 @@ class LibraryScreen(PosterLoading, ReelScreen):
         elif not self._items_view().is_counting:
             # The rows may have come first: "nothing here" depends on there being sources.
             self._update_summary()
+        if self._picked_early is not None:
+            picked, self._picked_early = self._picked_early, None
+            self.select_source(picked)
 
     def reload(self, *, keep_id: str | None = None, row: int = 0) -> None:
         """Read the current view's rows afresh.
@@ -189,11 +180,19 @@ class LibraryScreen(PosterLoading, ReelScreen):
         table = self._items_view()
         if keep_id is None and (item := table.highlighted_item) is not None:
             keep_id = item.id
-        self.query_one("#breadcrumb", Static).update(self._breadcrumb_text())
+        breadcrumb = self._breadcrumb_text()
+        if breadcrumb != self._breadcrumb_shown:
+            # Its width is the line's (1fr): a new text needs no layout of the screen.
+            self._breadcrumb_shown = breadcrumb
+            self.query_one("#breadcrumb", Static).update(breadcrumb, layout=False)
         rows = ViewRows(self.engine, self.view)
         table.load(rows, keep_id=keep_id, row=row, with_show=self.view.parent is None)
 
     @on(MediaTable.Reloaded)
+    def _rows_reloaded(self) -> None:
+        self._update_summary()
+        self._rows_came()
+
     def _update_summary(self) -> None:
         table = self._items_view()
         count = f"{table.total} item" + ("" if table.total == 1 else "s")
@@ -203,6 +202,7 @@ class LibraryScreen(PosterLoading, ReelScreen):
     @on(MediaTable.LoadFailed)
     def _rows_failed(self, message: MediaTable.LoadFailed) -> None:
         self.reel_app.on_worker_state_changed(message.event)
+        self._rows_came()
 
     def _breadcrumb_text(self) -> str:
         text = self.view.breadcrumb()
@@ -291,12 +291,8 @@ class LibraryScreen(PosterLoading, ReelScreen):
     def _go_up_from_table(self) -> None:
         self.action_go_up()
 
-    def _clear_search_box(self) -> None:
-        search = self.query_one("#search", Input)
-        with search.prevent(Input.Changed):
-            search.value = ""
-
-    def action_focus_search(self) -> None:
+    async def action_focus_search(self) -> None:
+        await self._mount_toolbar()
         self.query_one("#search", Input).focus()
 
     def action_cycle_sort(self) -> None:
@@ -305,8 +301,9 @@ class LibraryScreen(PosterLoading, ReelScreen):
     def action_cycle_watched(self) -> None:
         self._change_view(self.view.next_watched())
 
-    def action_toggle_tab(self) -> None:
-        tabs = self.query_one(Tabs)
+    async def action_toggle_tab(self) -> None:
+        await self._mount_toolbar()
+        tabs = cast("Tabs", self.query_one("#kind-tabs"))
         tabs.active = "tab-show" if self.view.tab is ItemKind.MOVIE else "tab-movie"
 
     def action_cycle_source(self) -> None:
@@ -315,12 +312,29 @@ class LibraryScreen(PosterLoading, ReelScreen):
         self.select_source(ids[(index + 1) % len(ids)])
 
     def select_source(self, source_id: str | None) -> None:
-        """Show one source (or all of them, with None)."""
-        select = cast(Select[str], self.query_one("#source-select", Select))
-        select.value = source_id or ALL_SOURCES
+        """Show one source (or all of them, with None), as if picked in the source picker.
 
-    @on(Tabs.TabActivated, "#kind-tabs")
-    def _tab_changed(self, event: Tabs.TabActivated) -> None:
+        A source not (yet) in the picker is picked once the sources are read, and an unknown
+        one is not picked at all.
+        """
+        if source_id is not None and source_id not in {source.id for source in self.sources}:
+            if not self._sources_read:
+                self._picked_early = source_id
+            return
+        if self._toolbar_ready:
+            select = cast(Select[str], self.query_one("#source-select", Select))
+            select.value = source_id or ALL_SOURCES
+        else:
+            # After the picker's own first value (posted as it mounts), not before it.
+            self.call_later(self._select_source_once_mounted, source_id)
+
+    async def _select_source_once_mounted(self, source_id: str | None) -> None:
+        await self._mount_toolbar()
+        self.select_source(source_id)
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tabs.id != "kind-tabs":
+            return
         tab = ItemKind.SHOW if event.tab.id == "tab-show" else ItemKind.MOVIE
         if tab is self.view.tab:
             return
@@ -336,10 +350,13 @@ class LibraryScreen(PosterLoading, ReelScreen):
         self._change_view(replace(self.view, source_id=source_id, path=()))
         self._show_source_in_header()
 
+    def _search_edited(self, value: str) -> None:
+        if value != self.view.search:
+            self._change_view(replace(self.view, search=value))
+
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if event.value != self.view.search:
-            self._change_view(replace(self.view, search=event.value))
+        self._search_edited(event.value)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

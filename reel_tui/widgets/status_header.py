@@ -13,6 +13,8 @@ from reel_tui.engine.models import SyncProgress
 from reel_tui.engine.sync import SyncState, SyncStatus
 
 OFFLINE_HINTS = ("offline", "unreachable", "unavailable", "cannot reach", "connection")
+SYNC_STATES = ("syncing", "failed", "offline", "idle")
+"""The header's sync states, each a CSS class of its label (`-idle` ...)."""
 
 
 def _percent(progress: SyncProgress | None) -> str:
@@ -104,5 +106,5 @@ class StatusHeader(Horizontal):
         text, state = label
         sync = self.query_one("#header-sync", Static)
         sync.update(f"● {text}" if state != "syncing" else f"⟳ {text}")
-        for name in ("syncing", "failed", "offline", "idle"):
-            sync.set_class(name == state, f"-{name}")
+        # One class change, one restyle (not one for each class).
+        sync.update_classes({f"-{name}": name == state for name in SYNC_STATES})

@@ -64,8 +64,9 @@ def test_reel_download_fetches_the_item_and_lists_it(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl+c", "SIGTERM"])
 def test_ctrl_c_pauses_and_running_again_resumes_with_range(
-    jellyfin_server: FakeJellyfinServer, isolated_home: Path
+    jellyfin_server: FakeJellyfinServer, isolated_home: Path, number: signal.Signals
 ) -> None:
     with slow_proxy(jellyfin_server.port) as proxy:
         item_id = _add_and_sync(proxy.url)
@@ -82,7 +83,7 @@ def test_ctrl_c_pauses_and_running_again_resumes_with_range(
             assert child.poll() is None, child.communicate()
             assert time.monotonic() < deadline, "the download never got going"
             time.sleep(0.02)
-        child.send_signal(signal.SIGINT)
+        child.send_signal(number)
         out, err = child.communicate(timeout=30)
         proxy.bytes_per_s = None
         assert child.returncode == 130, err

@@ -192,3 +192,41 @@ def test_showing_the_library_loads_no_keyring_and_no_http_client(
     assert lines[0].startswith("Silent")
     assert lines[1] == ""
     assert not silent_server.accepted
+
+
+@pytest.mark.parametrize("command", [(), ("tui",)], ids=["reel", "reel tui"])
+def test_a_broken_config_stops_the_tui_with_status_2(
+    isolated_home: Path, command: tuple[str, ...]
+) -> None:
+    # `reel` alone starts without the command-line parser, with the same exit statuses.
+    (isolated_home / "config.toml").write_text("[sync]\ninterval_minutes = 0\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "reel_tui", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    config = isolated_home / "config.toml"
+    assert f"reel: {config}:2: sync.interval_minutes must be at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [(), ("tui",)], ids=["reel", "reel tui"])
+def test_an_unusable_cache_stops_the_tui_with_status_1(
+    isolated_home: Path, command: tuple[str, ...]
+) -> None:
+    data = isolated_home / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "cache.db").write_bytes(b"not a database, only words " * 100)
+    result = subprocess.run(
+        [sys.executable, "-m", "reel_tui", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("reel: ")
+    assert "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -127,3 +128,34 @@ def test_reel_in_tmux_browses_to_an_episode_and_quits(
     while not exit_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert exit_file.read_text().strip() == "EXIT=0"
+
+
+@pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_reel_quits_cleanly_on_hangup_and_terminate(
+    synced_data_dir: Path, tmp_path: Path, pane_factory: list[Pane], number: signal.Signals
+) -> None:
+    """An SSH connection that drops (SIGHUP) or a shutdown (SIGTERM) quits as `q` does: the
+    cache is closed, so the next start has no half-written file to check."""
+    exit_file = tmp_path / "exit-status"
+    pane = Pane(f"reel-test-{uuid.uuid4().hex[:10]}")
+    pane_factory.append(pane)
+    command = f"env -u COLUMNS -u LINES '{REEL}'; echo EXIT=$? > '{exit_file}'"
+    env = {
+        "REEL_DATA_DIR": str(synced_data_dir),
+        "REEL_CONFIG": os.environ["REEL_CONFIG"],
+        "HOME": os.environ["HOME"],
+    }
+    pane.start(80, 24, env, command)
+    pane.wait_for("Alien")
+    shell = pane.tmux("display-message", "-p", "-t", "reel", "#{pane_pid}").strip()
+    [reel_pid] = subprocess.run(
+        ["pgrep", "-P", shell], capture_output=True, text=True, check=True
+    ).stdout.split()
+    wal = synced_data_dir / "cache.db-wal"
+    assert wal.exists()  # the app has the cache open
+    os.kill(int(reel_pid), number)
+    deadline = time.monotonic() + 15
+    while not exit_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert exit_file.read_text().strip() == "EXIT=0"
+    assert not wal.exists()  # closed: SQLite removes the log of a cleanly closed file
