@@ -9,6 +9,8 @@ Static in a bare Textual app, timed the same way in the same process. Goal: at m
 - scroll one page: `pagedown` from the top, `PAGE_PRESSES` times in a row;
 - jump to end: `end` from a freshly loaded list (only its first page read), `JUMPS` times;
 - change sort: `S` (title, year, date added, title ...), `SORTS` times;
+- filter: `w` (all, unwatched, watched, all ...), `FILTERS` times, on a library where one
+  item in 500 is watched;
 - search: each keystroke of typing `SEARCH_WORDS` into the search box and erasing them.
 
 The measuring runs in a child process (``--child DATA_DIR``) with ``TEXTUAL_FPS`` set, which
@@ -44,6 +46,7 @@ from reel_tui.widgets.media_table import MediaTable
 PAGE_PRESSES = 60
 JUMPS = 20
 SORTS = 30
+FILTERS = 30
 SEARCH_WORDS = ("night", "golden ki", "stone 4", "river 12")
 GOAL_MS = 16.0
 SIZE = (80, 24)
@@ -69,7 +72,9 @@ def _new_result(table: MediaTable) -> Callable[[], bool]:
 
 async def _measure_library(data_dir: Path) -> dict[str, list[float]]:
     engine = Engine.open(Config(), resolve(config_file=None, data_dir=data_dir))
-    samples: dict[str, list[float]] = {"page": [], "end": [], "sort": [], "search": []}
+    samples: dict[str, list[float]] = {
+        "page": [], "end": [], "sort": [], "filter": [], "search": []
+    }  # fmt: skip
     try:
         app = ReelApp(engine=engine, config=Config(), background=False)
         async with app.run_test(size=SIZE) as pilot:
@@ -89,6 +94,8 @@ async def _measure_library(data_dir: Path) -> dict[str, list[float]]:
                 samples["end"].append(await probe.time_keys(pilot, ["end"], at_end))
             for _ in range(SORTS):
                 samples["sort"].append(await probe.time_keys(pilot, ["S"], _new_result(table)))
+            for _ in range(FILTERS):
+                samples["filter"].append(await probe.time_keys(pilot, ["w"], _new_result(table)))
             await pilot.press("slash")
             for word in SEARCH_WORDS:
                 keys = ["space" if char == " " else char for char in word]
@@ -159,6 +166,7 @@ def measure(items: int) -> list[Figure]:
         "page": "scroll one page",
         "end": "jump to end",
         "sort": "change sort",
+        "filter": "change watched filter",
         "search": "search keystroke to list",
     }
     for key, name in names.items():

@@ -119,7 +119,7 @@ QUICK_SEARCH_OFFSET = 1_000
 """The first pages of a search are quick: 1.5-6 ms at 100k items (a first letter, matching
 half the titles, up to 15), less than a worker's round trip added to them."""
 QUICK_SKIP_FILTERED = 1_000
-"""The same with the unwatched filter, which looks up each row's progress as it skips it."""
+"""The same with the watched filter, which looks up each row's progress as it skips it."""
 
 
 class ViewRows:
@@ -162,14 +162,13 @@ class ViewRows:
     def is_quick(self, offset: int) -> bool:
         """Whether the page at `offset` is quick to read (the list then reads it on the UI
         thread): a show's children once read, a page near either end of the library (or of
-        its unwatched items), the first pages of a search. The watched items, a deep page of
-        the year order, of a filtered list or of a search can be slow: a worker reads them."""
+        its watched or unwatched items), the first pages of a search. A deep page of the year
+        order, of a filtered list or of a search can be slow: a worker reads them. (Few
+        watched items are found by their keys, many by walking the list: either way their
+        first pages are quick.)"""
         view = self.view
         if view.parent is not None:
             return self._children is not None
-        if view.watched is True:
-            # Watched items are few: finding a page of them walks most of the library.
-            return False
         if view.search.strip():
             # The list waits for a search's first page whoever reads it: here it costs no
             # hand-off to a worker. Pages further down a broad search walk far: a worker's.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from reel_tui.engine.cache import item_reads
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.models import (
     Item,
@@ -138,6 +140,27 @@ def test_watched_filter_and_progress_on_items(library: Repository) -> None:
     brazil = library.get_item("m-brazil")
     assert (brazil.watched, brazil.position_s) == (False, 60.0)
     assert library.get_item("m-alien").watched is True
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["few-watched", "many-watched"])
+def test_watched_filter_pages_alike_whether_few_or_many_are_watched(
+    library: Repository, monkeypatch: pytest.MonkeyPatch, few: bool
+) -> None:
+    # Few watched items lead the query by their keys; many are found walking the title order.
+    if not few:
+        monkeypatch.setattr(item_reads, "BROAD_WATCHED", 2)
+    for item_id in ("m-matrix", "m-ecole", "m-apple", "b-zelig"):
+        library.save_progress(Progress(item_id=item_id, position_s=10.0, watched=True))
+    library.save_progress(Progress(item_id="m-alien", position_s=60.0))
+    watched = ItemQuery(kinds=MOVIES, watched=True)
+    assert titles(library, watched) == ["A Bug's Life", "École", "The Matrix", "Zelig"]
+    assert library.count_items(watched) == 4
+    assert titles(library, replace(watched, offset=1, limit=2)) == ["École", "The Matrix"]
+    newest = replace(watched, sort=SortKey.ADDED, descending=True, limit=3)
+    assert titles(library, newest) == ["Zelig", "A Bug's Life", "École"]  # Zelig is newest
+    assert titles(library, replace(watched, source_id="local-2")) == ["Zelig"]
+    assert titles(library, replace(watched, search="matrix")) == ["The Matrix"]
+    assert titles(library, replace(watched, watched=False)) == ["alien", "Brazil"]
 
 
 @pytest.mark.parametrize(

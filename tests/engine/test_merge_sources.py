@@ -108,11 +108,21 @@ def test_watched_state_shown_is_the_latest_of_the_versions(two_sources: TwoSourc
         ]
         return row
 
+    def filtered(watched: bool) -> set[str]:
+        query = ItemQuery(kinds=(ItemKind.MOVIE,), watched=watched)
+        listed = {i.id for i in engine.list_items(query)}
+        assert engine.count_items(query) == len(listed)
+        return listed
+
     assert shown().watched  # watched on the server last
     assert engine.get_item(local.id).watched
+    # The watched filter goes by what the row shows, the group's state.
+    assert local.id in filtered(True) and local.id not in filtered(False)
+    assert remote.id not in filtered(True)  # hidden behind the local copy
     # Playing the local copy afterwards records on it, and that is now the latest.
     engine.repo.save_progress(Progress(local.id, 1200.0, updated_at=now + 5, synced=True))
     assert (shown().watched, shown().position_s) == (False, 1200.0)
+    assert local.id not in filtered(True) and local.id in filtered(False)
     # Each version keeps its own state.
     assert {v.id: v.watched for v in engine.versions(local.id)} == {
         local.id: False,
