@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,6 +70,7 @@ class LibraryScreen(PosterLoading, LibraryToolbar):
         self.view = LibraryView()
         """What is shown; replaced (never mutated) on every change."""
         self._breadcrumb_shown = self.view.breadcrumb()
+        self._summary_shown = ""
         self.sources: list[Source] = []
         self._keep_cursor: list[tuple[str, int]] = []
         """For each level drilled out of: the item the cursor was on and its row, so going
@@ -196,7 +198,14 @@ class LibraryScreen(PosterLoading, LibraryToolbar):
     def _update_summary(self) -> None:
         table = self._items_view()
         count = f"{table.total} item" + ("" if table.total == 1 else "s")
-        self.query_one("#view-summary", Static).update(f"{self.view.summary()} · {count}")
+        summary, shown = f"{self.view.summary()} · {count}", self._summary_shown
+        if summary != shown:
+            # Its width is its text's: only a text of another length needs a layout of the
+            # screen (which would delay the next key's frame).
+            self._summary_shown = summary
+            self.query_one("#view-summary", Static).update(
+                summary, layout=cell_len(summary) != cell_len(shown)
+            )
         self.set_class(table.total == 0 and bool(self.sources), "-empty-result")
 
     @on(MediaTable.LoadFailed)
