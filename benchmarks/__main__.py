@@ -19,6 +19,7 @@ MODULES = (
     "benchmarks.ui_start",
     "benchmarks.ui_keys",
     "benchmarks.ui_memory",
+    "benchmarks.ui_sync_lag",
 )
 
 
