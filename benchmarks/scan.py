@@ -7,7 +7,10 @@ extras, samples and odd shapes), then prints:
 1. the first scan's cost per file (walk, parse, group, write the cache) against guessit's cost
    per name (goal: at most 1 ms per file on average);
 2. an unchanged re-scan against a bare `os.scandir` + `stat` walk of the same tree, measured in
-   the same run (goal: at most 2x).
+   the same run (goal: at most 2x);
+3. a re-scan after one new movie file landed in the library (a download finishing in a watched
+   folder) beside the same bare walk (goal: report; it should cost little more than the
+   unchanged re-scan, whatever the library's size).
 
 Usage: ``python -m benchmarks.scan [--files N] [--seed S] [--guessit-sample K] [--rounds R]``
 """
@@ -71,6 +74,20 @@ def best_of_interleaved(rounds: int, *actions: Callable[[], object]) -> list[flo
     return [min(runs) for runs in timings]
 
 
+def one_file_added(root: Path, backend: LocalBackend, rounds: int) -> float:
+    """The fastest of `rounds` re-scans, each after one new movie file was added, in seconds."""
+    timings = []
+    for round_ in range(rounds):
+        folder = root / "Movies" / f"Benchmark Arrival {round_ + 1} (2031)"
+        folder.mkdir(parents=True)
+        (folder / f"Benchmark Arrival {round_ + 1} (2031).mkv").touch()
+        started = time.perf_counter()
+        result = backend.sync()
+        timings.append(time.perf_counter() - started)
+        assert result.added >= 1, "the new movie was not added"
+    return min(timings)
+
+
 def guessit_ms_per_name(paths: Sequence[str], sample: int, seed: int) -> float:
     """guessit's average cost per name, in ms, on a sample of the library's paths."""
     from guessit import guessit  # noqa: PLC0415 (heavy import, only for this figure)
@@ -107,6 +124,7 @@ def measure(files: int, seed: int, guessit_sample: int, rounds: int) -> list[Fig
             first_ms = (time.perf_counter() - started) * 1000 / max(first.files_seen, 1)
             bare, rescan = best_of_interleaved(rounds, lambda: bare_walk(str(root)), backend.sync)
             assert backend.sync().files_parsed == 0, "an unchanged re-scan parsed files"
+            added = one_file_added(root, backend, rounds)
         finally:
             repo.close()
     guessit_ms = guessit_ms_per_name(paths, guessit_sample, seed)
@@ -128,6 +146,15 @@ def measure(files: int, seed: int, guessit_sample: int, rounds: int) -> list[Fig
             "s",
             "<= 2x bare walk",
             rescan <= 2 * bare,
+            baseline_name="bare os.scandir+stat walk",
+        ),
+        Figure(
+            "one file added, re-scan",
+            added,
+            bare,
+            "s",
+            "report",
+            True,
             baseline_name="bare os.scandir+stat walk",
         ),
     ]

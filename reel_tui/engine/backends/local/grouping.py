@@ -50,6 +50,13 @@ class LibraryGrouper:
         library_id: The source's library.
         root: The source folder, to turn relative paths into the files' paths.
         nfos: relative NFO path -> its roots; empty when NFOs are not read.
+        movies_in_folder: folder -> keys of the movies with a file in it, over the whole
+            library; None: worked out from the files given to `build` (all of them).
+        owner_folders: folder -> ids of the movies and shows with a file at or below it, over
+            the whole library (or any two of them where there are more: only whether there
+            is exactly one matters); None: worked out from the files given to `build`. With these
+            two, `build` can group part of a library (`grouping_scope`) and give the items of
+            that part exactly as a build of every file would.
     """
 
     def __init__(
@@ -58,16 +65,20 @@ class LibraryGrouper:
         library_id: str,
         root: str,
         nfos: Mapping[str, Sequence[NfoFields]] | None = None,
+        *,
+        movies_in_folder: Mapping[str, set[tuple[str, int | None]]] | None = None,
+        owner_folders: Mapping[str, set[str]] | None = None,
     ) -> None:
         self.source_id = source_id
         self.library_id = library_id
         self.root = root.rstrip("/") or "/"
         self.nfo = NfoLookup(nfos or {})
+        self._movies_in_folder = movies_in_folder
         self._owners: dict[tuple[str, int | None], list[tuple[Item, list[VideoRecord]]]] = (
             defaultdict(list)
         )
         """(normalised title, year) -> movies (first) and shows of that name, with files."""
-        self._owner_folders: dict[str, set[str]] | None = None
+        self._owner_folders: Mapping[str, set[str]] | None = owner_folders
         self._owner_ids: dict[str, Item] = {}
         self._owners_by_title: dict[str, list[Item]] = defaultdict(list)
 
@@ -126,10 +137,13 @@ class LibraryGrouper:
     # movies --------------------------------------------------------------------------------
 
     def _movies(self, groups: Mapping[tuple[str, int | None], list[VideoRecord]]) -> list[Item]:
-        movies_in_folder: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
-        for key, records in groups.items():
-            for record in records:
-                movies_in_folder[parent_folder(record.rel_path)].add(key)
+        movies_in_folder = self._movies_in_folder
+        if movies_in_folder is None:
+            found: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
+            for key, records in groups.items():
+                for record in records:
+                    found[parent_folder(record.rel_path)].add(key)
+            movies_in_folder = found
         items = []
         for key, records in groups.items():
             records.sort(key=file_order)
@@ -201,14 +215,17 @@ class LibraryGrouper:
         while True:
             owners = folders.get(folder)
             if owners:
-                if len(owners) == 1:
-                    return self._owner_ids[next(iter(owners))]
-                return None
+                if len(owners) != 1:
+                    return None
+                owner = self._owner_ids.get(next(iter(owners)))
+                if owner is None:  # only when part of a library is grouped
+                    raise LookupError(f"the owner of {record.rel_path} was not grouped with it")
+                return owner
             if not folder:
                 return None
             folder = parent_folder(folder)
 
-    def _folders_of_owners(self) -> dict[str, set[str]]:
+    def _folders_of_owners(self) -> Mapping[str, set[str]]:
         """Folder -> ids of the movies and shows with a file at or below it."""
         if self._owner_folders is None:
             folders: dict[str, set[str]] = defaultdict(set)

@@ -2,22 +2,19 @@
 
 An unchanged re-scan costs the walk, one query loading the index and a dictionary comparison:
 nothing is parsed and nothing is written but the source's last-sync time. When anything
-changed, new and changed names are parsed (`parse_many`), new and changed NFOs are read, every
-indexed parse is grouped into items again, and the items are written before the index (so a
-crash between the two re-does the work next time instead of leaving stale items).
+changed, new and changed names are parsed (`parse_many`) and new and changed NFOs read. A small
+change regroups only the records it can affect (`scoped_regroup`); otherwise every indexed parse
+is grouped into items again. Items, index and sync metadata are written in one transaction.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import hashlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from reel_tui.engine.backends.base import ProgressCallback
@@ -30,6 +27,12 @@ from reel_tui.engine.backends.local.index_codec import (
     nfo_to_mapping,
     parsed_to_mapping,
 )
+from reel_tui.engine.backends.local.index_diff import (
+    IndexDiff,
+    collector_paused,
+    diff_index,
+    tree_fingerprint,
+)
 from reel_tui.engine.backends.local.naming import (
     PARSER_VERSION,
     ParsedName,
@@ -38,6 +41,7 @@ from reel_tui.engine.backends.local.naming import (
     parse_path,
 )
 from reel_tui.engine.backends.local.scanner import WalkResult, walk_source
+from reel_tui.engine.backends.local.scoped_regroup import RegroupInput, plan_regroup
 from reel_tui.engine.cache.repository import IndexedFile, Repository
 from reel_tui.engine.errors import SourceUnavailableError, SyncCancelled
 from reel_tui.engine.metadata.nfo import NfoError, NfoFields, read_nfo_file
@@ -60,77 +64,13 @@ guessit process pool lives in one `ParseSession` for the whole sync, so small ch
 nothing extra."""
 SCAN_META_KEY = "local_scan"
 """Sync metadata: what the last sync indexed (library kind of the parses, NFO setting, library
-name, a fingerprint of the tree, item count, the parser's version). A re-scan finding the same
-is a no-op; another library kind or parser version re-parses everything."""
+name, folder, a fingerprint of the tree, item count, the parser's version). A re-scan finding
+the same is a no-op; another library kind or parser version re-parses everything."""
 
 
 def library_id_of(source_id: str) -> str:
     """The id of a local source's one library."""
     return f"{source_id}:files"
-
-
-@dataclass(slots=True)
-class IndexDiff:
-    """What changed between the file index and a walk."""
-
-    videos: list[str] = field(default_factory=list)
-    """New or changed video paths (all of them for a full sync)."""
-    nfos: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    kept: set[str] = field(default_factory=set)
-    """Indexed paths under folders that could not be read this time: kept as they were."""
-
-    def __bool__(self) -> bool:
-        return bool(self.videos or self.nfos or self.deleted)
-
-
-def diff_index(index: dict[str, IndexedFile], walk: WalkResult, *, full: bool) -> IndexDiff:
-    """Compare (size, mtime_ns) of every walked file with its index row."""
-    diff = IndexDiff()
-    for found, target in ((walk.videos, diff.videos), (walk.nfos, diff.nfos)):
-        if full:
-            target.extend(found)
-            continue
-        for path, (size, mtime_ns) in found.items():
-            row = index.get(path)
-            if row is None or row.mtime_ns != mtime_ns or row.size != size:
-                target.append(path)
-    prefixes = tuple(f"{folder}/" for folder in walk.unreadable if folder)
-    for path in index:
-        if path in walk.videos or path in walk.nfos:
-            continue
-        if prefixes and path.startswith(prefixes):
-            diff.kept.add(path)
-        else:
-            diff.deleted.append(path)
-    return diff
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while hundreds of thousands of acyclic objects
-    (index rows, items) are made: its passes would cost a third of the grouping. Not around
-    parsing: guessit makes cyclic garbage."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def tree_fingerprint(walk: WalkResult) -> str:
-    """A digest of every walked path with its size and mtime, in walk order.
-
-    A folder's listing order does not change while the folder does not (ext4, xfs, btrfs,
-    tmpfs, NFS, SMB); where it would, the fingerprint differs and the sync merely compares with
-    the index instead of skipping. Hashing the dict's repr is done in C: about 0.6 us a file.
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr(walk.videos).encode("utf-8", "surrogateescape"))
-    digest.update(repr(walk.nfos).encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
 
 
 class LocalSync:
@@ -216,35 +156,63 @@ class LocalSync:
         diff = diff_index(index, walk, full=full)
         if not diff:
             total = self.repo.count_items(ItemQuery(source_id=self.source.id, include_extras=True))
-            self._write_library(None)
+            self._write_library(None, top_level=self._count_top_level())
             self._finish(walk, state, total)
             return self._result(walk, started, items_total=total)
         self._check_cancel()
         parsed = self._parse(diff.videos)
         nfo_rows = self._read_nfos(diff.nfos) if self.read_nfo else {}
         with collector_paused():
-            items = self._group(walk, index, diff, parsed, nfo_rows)
+            nfos = self._nfo_fields(walk, index, diff, nfo_rows)
+            plan = None
+            # The scope is sure only for a tree read whole, with the NFOs and root of last time.
+            last = stored if isinstance(stored, dict) else {}
+            if not (full or diff.nfos or walk.unreadable or last.get("root") != state["root"]):
+                data = RegroupInput(
+                    self.source.id,
+                    self.library_id,
+                    self.source.location,
+                    walk,
+                    index,
+                    diff.videos,
+                    diff.deleted,
+                    parsed,
+                    nfos,
+                )
+                plan = plan_regroup(data, self.repo, last.get("items_total"))
+            items = plan.items if plan is not None else self._group(walk, index, diff, parsed, nfos)
         self._check_cancel()
         if self.enrich is not None:
-            # Regrouping rebuilds every item from its name: without this, a re-scan would
-            # write matched items back as bare names until the next metadata pass.
+            # Regrouping rebuilds items from their names: without this, a re-scan would write
+            # matched items back as bare names until the next metadata pass. It needs only
+            # whole groups (a show with its seasons and episodes), which a scope keeps whole.
             items = self.enrich(items)
             self._check_cancel()
         upserts = [
             IndexedFile(p, *walk.videos[p], parsed=parsed_to_mapping(parsed[p])) for p in parsed
         ]
         upserts += [IndexedFile(p, *walk.nfos[p], parsed=row) for p, row in nfo_rows.items()]
-        self._write_library(items)
-        changes = self.repo.replace_items(self.source.id, items)
-        self.repo.update_file_index(self.source.id, upserts, diff.deleted)
-        self._finish(walk, state, len(items))
+        # One transaction: a sync killed midway leaves the cache as the last sync left it.
+        with self.repo.transaction():
+            if plan is None:
+                self._write_library(items)
+                changes = self.repo.replace_items(self.source.id, items)
+                removed = changes.removed
+                total = len(items)
+            else:
+                changes = self.repo.upsert_items(items)
+                removed = self.repo.delete_items(plan.stale_ids)
+                total = plan.items_total + changes.added - removed
+                self._write_library(None, top_level=self._count_top_level())
+            self.repo.update_file_index(self.source.id, upserts, diff.deleted)
+            self._finish(walk, state, total)
         return self._result(
             walk,
             started,
-            items_total=len(items),
+            items_total=total,
             added=changes.added,
             updated=changes.updated,
-            removed=changes.removed,
+            removed=removed,
             files_parsed=len(parsed),
         )
 
@@ -255,6 +223,7 @@ class LocalSync:
             "parser_version": PARSER_VERSION,
             "read_nfo": self.read_nfo,
             "library": [self.source.name, self.source.library_kind.value],
+            "root": self.source.location,
             "tree": None if walk.unreadable else tree_fingerprint(walk),
             "items_total": None,
         }
@@ -338,14 +307,34 @@ class LocalSync:
                 self.issues.append(ScanIssue(path, reason))
         return rows
 
+    def _nfo_fields(
+        self,
+        walk: WalkResult,
+        index: dict[str, IndexedFile],
+        diff: IndexDiff,
+        nfo_rows: dict[str, dict[str, Any]],
+    ) -> dict[str, list[NfoFields]]:
+        """Every readable NFO of the source: this sync's readings, else the index's."""
+        nfos: dict[str, list[NfoFields]] = {}
+        if self.read_nfo:
+            for path in (*walk.nfos, *diff.kept):
+                mapping: Mapping[str, Any] | None = nfo_rows.get(path)
+                if mapping is None and path in index:
+                    mapping = index[path].parsed
+                entries = mapping_to_nfo(mapping) if mapping is not None else None
+                if entries:
+                    nfos[path] = entries
+        return nfos
+
     def _group(
         self,
         walk: WalkResult,
         index: dict[str, IndexedFile],
         diff: IndexDiff,
         parsed: dict[str, ParsedName],
-        nfo_rows: dict[str, dict[str, Any]],
+        nfos: dict[str, list[NfoFields]],
     ) -> list[Item]:
+        """Every item of the library, from every file's parse (the full regroup)."""
         records: list[VideoRecord] = []
         for path in (*walk.videos, *diff.kept):
             row = index.get(path)
@@ -359,21 +348,18 @@ class LocalSync:
                 stat if stat is not None else (row.size, row.mtime_ns) if row else (0, 0)
             )
             records.append(VideoRecord(path, size, mtime_ns, name))
-        nfos: dict[str, list[NfoFields]] = {}
-        if self.read_nfo:
-            for path in (*walk.nfos, *diff.kept):
-                mapping: Mapping[str, Any] | None = nfo_rows.get(path)
-                if mapping is None and path in index:
-                    mapping = index[path].parsed
-                entries = mapping_to_nfo(mapping) if mapping is not None else None
-                if entries:
-                    nfos[path] = entries
         grouper = LibraryGrouper(self.source.id, self.library_id, self.source.location, nfos)
         return grouper.build(records)
 
-    def _write_library(self, items: Sequence[Item] | None) -> None:
-        """Create or rename the source's library (its item count is counted live on reads)."""
-        top_level = sum(1 for item in items or () if item.kind in (ItemKind.MOVIE, ItemKind.SHOW))
+    def _write_library(self, items: Sequence[Item] | None, *, top_level: int = 0) -> None:
+        """Create or rename the source's library (its item count is counted live on reads).
+
+        Args:
+            items: every item of the source, to count its movies and shows; None: count
+                `top_level` instead.
+        """
+        if items is not None:
+            top_level = sum(1 for item in items if item.kind in (ItemKind.MOVIE, ItemKind.SHOW))
         library = Library(
             id=self.library_id,
             source_id=self.source.id,
@@ -382,6 +368,10 @@ class LocalSync:
             item_count=top_level,
         )
         self.repo.upsert_libraries([library])
+
+    def _count_top_level(self) -> int:
+        kinds = (ItemKind.MOVIE, ItemKind.SHOW)
+        return self.repo.count_items(ItemQuery(source_id=self.source.id, kinds=kinds))
 
     def _touch_source(self) -> None:
         current = self.repo.get_source(self.source.id)
