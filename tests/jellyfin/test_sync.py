@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reel_tui.engine.backends.jellyfin.backend import JellyfinBackend
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import (
@@ -39,6 +41,22 @@ def test_full_sync_fills_the_cache_with_every_item(
     assert sorted(lib.kind for lib in libraries) == [LibraryKind.MOVIES, LibraryKind.SHOWS]
     assert steps and steps[-1].done == steps[-1].total
     assert engine.get_source(source.id).last_sync_at is not None
+
+
+@pytest.mark.parametrize("page_size", [1, 3, 7])
+def test_a_library_of_many_pages_syncs_whole_and_once(
+    engine: Engine,
+    jellyfin_server: FakeJellyfinServer,
+    source: Source,
+    backend: JellyfinBackend,
+    page_size: int,
+) -> None:
+    # Far more pages than the sync fetches ahead of the one it reads.
+    backend.page_size = page_size
+    [result] = engine.sync_now(source.id, full=True)
+    on_server = {record.id for record in jellyfin_server.store.all_items()}
+    assert set(engine.repo.remote_ids(source.id)) == on_server
+    assert result.added == result.items_total == len(on_server)
 
 
 def test_a_movie_keeps_its_server_fields(

@@ -42,6 +42,27 @@ def test_a_full_sync_reads_every_item_with_one_listing_per_section_type(
     assert sorted(lib.name for lib in libraries) == ["Movies", "TV Shows"]
 
 
+@pytest.mark.parametrize("page_size", [1, 4])
+def test_listings_of_many_pages_sync_whole_and_once(
+    server_engine: tuple[Engine, str],
+    pms: FakePlexServer,
+    monkeypatch: pytest.MonkeyPatch,
+    page_size: int,
+) -> None:
+    # Far more pages than the sync fetches ahead of the one it reads.
+    monkeypatch.setattr(library_sync, "PAGE_SIZE", page_size)
+    engine, source_id = server_engine
+    result = engine.sync_now(source_id, full=True)[0]
+    on_server = {
+        str(entry.rating_key)
+        for section in pms.library.sections.values()
+        for entries in section.by_type.values()
+        for entry in entries
+    }
+    assert set(engine.repo.remote_ids(source_id)) == on_server
+    assert result.added == result.items_total == len(on_server)
+
+
 def test_items_keep_their_fields_and_hierarchy(
     server_engine: tuple[Engine, str], pms: FakePlexServer
 ) -> None:

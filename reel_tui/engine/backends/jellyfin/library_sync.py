@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, TypeVar
 
 from reel_tui.engine.backends.base import (
@@ -293,18 +295,22 @@ class LibrarySync:
         first, size, total = read(fetch(0))
         self._tally.total += total
         yield first, size
-        starts = range(self.page_size, total, self.page_size)
-        if not starts:
-            return
+        starts = iter(range(self.page_size, total, self.page_size))
         with ThreadPoolExecutor(self.workers, thread_name_prefix="reel-jellyfin") as pool:
-            futures = [pool.submit(fetch, start) for start in starts]
+            # A few pages ahead, not all of them: pages come faster than they are turned into
+            # rows, and every page waiting is a megabyte held (100 MB at 100k items).
+            ahead = deque(pool.submit(fetch, start) for start in islice(starts, 2 * self.workers))
             try:
-                for future in futures:
+                while ahead:
                     self._check_cancel()
-                    result, size, _ = read(future.result())
+                    response = ahead.popleft().result()
+                    following = next(starts, None)
+                    if following is not None:
+                        ahead.append(pool.submit(fetch, following))
+                    result, size, _ = read(response)
                     yield result, size
             finally:
-                for future in futures:
+                for future in ahead:
                     future.cancel()
 
     # around the pages ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,8 @@ from reel_tui.engine.models import (
 
 PAGE_SIZE = 2000
 FETCH_THREADS = 4
+PAGES_AHEAD = 2 * FETCH_THREADS
+"""Pages fetched or waiting to be read at most, during a sync."""
 UPDATED_KEY = "plex_updated_at"
 """Sync meta: the newest `updatedAt` seen (the incremental sync's watermark)."""
 VIEWED_KEY = "plex_viewed_at"
@@ -258,16 +261,24 @@ class PlexLibrarySync:
         result (the sync thread stages one page while the threads fetch the next ones).
         """
         fetched = Fetched()
+        # First pages first (they tell the totals), then the rest; a few pages ahead of the
+        # one being read, not all of them: pages come faster than they are turned into rows,
+        # and every page waiting is megabytes held.
+        jobs: deque[tuple[Listing, int]] = deque((listing, 0) for listing in listings)
         with concurrent.futures.ThreadPoolExecutor(
             FETCH_THREADS, thread_name_prefix="reel-plex-sync"
         ) as pool:
-            pending: dict[concurrent.futures.Future[httpx.Response], tuple[Listing, int]] = {
-                pool.submit(self._request, listing, 0, PAGE_SIZE, filters.get(listing, {})): (
-                    listing,
-                    0,
-                )
-                for listing in listings
-            }
+            pending: dict[concurrent.futures.Future[httpx.Response], tuple[Listing, int]] = {}
+
+            def top_up() -> None:
+                while jobs and len(pending) < PAGES_AHEAD:
+                    listing, start = jobs.popleft()
+                    job = pool.submit(
+                        self._request, listing, start, PAGE_SIZE, filters.get(listing, {})
+                    )
+                    pending[job] = (listing, start)
+
+            top_up()
             try:
                 while pending:
                     finished, _ = concurrent.futures.wait(
@@ -275,18 +286,19 @@ class PlexLibrarySync:
                     )
                     for future in finished:
                         listing, start = pending.pop(future)
-                        page, total = self._page(listing, future.result(), PAGE_SIZE)
+                        response = future.result()
+                        top_up()
+                        page, total = self._page(listing, response, PAGE_SIZE)
                         fetched.add(page, stage)
                         if start:
                             continue
                         fetched.totals[listing] = total
                         with self._count_lock:
                             self._total += total
-                        for offset in range(PAGE_SIZE, total, PAGE_SIZE):
-                            job = pool.submit(
-                                self._request, listing, offset, PAGE_SIZE, filters.get(listing, {})
-                            )
-                            pending[job] = (listing, offset)
+                        jobs.extend(
+                            (listing, offset) for offset in range(PAGE_SIZE, total, PAGE_SIZE)
+                        )
+                        top_up()
             except BaseException:
                 for future in pending:
                     future.cancel()
