@@ -7,9 +7,12 @@ client under test for the interpreter lock.
 from __future__ import annotations
 
 import argparse
+import json
 import re
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +20,22 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.report import Figure, print_table
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB.
+
+    Linux's VmHWM where there is one: `ru_maxrss` survives exec, so a child started from a
+    big process would report its parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(run: Callable[[], Any]) -> float:
@@ -64,3 +83,28 @@ def ui_benchmark_main(
     figures = measure(args.items)
     print_table(figures)
     return 0 if all(f.met for f in figures) else 1
+
+
+def sync_alone_in_child(module: str, args: Sequence[str]) -> tuple[float, float, float]:
+    """The backend's full sync alone in a fresh process (`python -m module --alone *args`,
+    answered by `sync_alone_main`): its seconds, the process's peak memory before it (MB) and
+    the peak memory the sync added (MB)."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--alone", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} --alone failed:\n{done.stderr[-3000:]}")
+    seconds, before, added = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(seconds), float(before), float(added)
+
+
+def sync_alone_main(run: Callable[[Path], float]) -> int:
+    """The child side of `sync_alone_in_child`: `run(data_dir)` timed, peak memory around it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        before = peak_mb()
+        seconds = run(Path(tmp))
+        print(json.dumps([seconds, before, peak_mb() - before]))
+    return 0

@@ -17,8 +17,8 @@ in the same run:
 6. SQLite alone writing the same items into a fresh cache (`benchmarks.sync_storage`,
    reported): the least the write side of any sync costs here, beside the floor of the read
    side;
-7. the peak memory the full sync adds to this process (reported), beside what the floor's
-   fetching added before it.
+7. the peak memory the backend's full sync adds to a fresh process of its own (run there with
+   the figure of 5.), beside that process's peak before the sync (reported).
 
 Usage: ``python -m benchmarks.sync --backend jellyfin --items 100000`` (or this module).
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -39,7 +38,7 @@ from typing import Any
 import httpx
 
 from benchmarks.report import Figure, print_table
-from benchmarks.support import server_process, timed
+from benchmarks.support import server_process, sync_alone_in_child, sync_alone_main, timed
 from benchmarks.sync_storage import storing_alone
 
 PAGE = 1000
@@ -141,11 +140,6 @@ def backend_full_sync(url: str, data: Path) -> float:
         engine.close()
 
 
-def peak_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def measure(items: int = 100_000) -> list[Figure]:
     from reel_tui.config_schema import Config
     from reel_tui.engine.backends.jellyfin.backend import JellyfinBackend
@@ -157,13 +151,11 @@ def measure(items: int = 100_000) -> list[Figure]:
     # No desktop keyring in a benchmark: the token goes to the private file fallback.
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     with fake_server(items, ITEM_FIELDS) as url, tempfile.TemporaryDirectory() as tmp:
-        started_mb = peak_mb()
         floor = Floor(url)
         floor.threaded()  # warm-up: the server's query and page caches
         floor_seq = timed(floor.sequential)
         floor_threaded = timed(floor.threaded)
         floor_s = min(floor_seq, floor_threaded)
-        floor_mb = peak_mb()
 
         engine = Engine.open(Config(), resolve(Path(tmp) / "c.toml", Path(tmp) / "data"))
         try:
@@ -171,7 +163,6 @@ def measure(items: int = 100_000) -> list[Figure]:
                                               engine.repo)  # fmt: skip
             source = add_jellyfin_source(engine, signed_in)
             full_s = timed(lambda: engine.sync_now(source.id, full=True))
-            full_mb = peak_mb()
             count = len(engine.repo.remote_ids(source.id))
             incremental_s = timed(lambda: engine.sync_now(source.id))
             backend = engine.backend(source.id)
@@ -182,7 +173,7 @@ def measure(items: int = 100_000) -> list[Figure]:
         finally:
             engine.close()
         storing_s = storing_alone(cache_path, source.id, Path(tmp) / "storing")
-        backend_s = backend_full_sync(url, Path(tmp) / "alone")
+        backend_s, before_mb, backend_mb = sync_alone_in_child("benchmarks.sync_jellyfin", [url])
         apiclient_s = timed(lambda: apiclient_pass(url))
 
     print(
@@ -205,8 +196,8 @@ def measure(items: int = 100_000) -> list[Figure]:
                "without the cross-source regrouping"),
         Figure("storing the same items, SQLite alone (s)", storing_s, floor_s, "s", "report",
                True, ""),
-        Figure("peak memory added by the full sync (MB)", full_mb - floor_mb,
-               floor_mb - started_mb, "MB", "report", True, "peak memory added by the floor"),
+        Figure("peak memory added by the backend's full sync (MB)", backend_mb, before_mb, "MB",
+               "report", True, "the process's peak before the sync"),
     ]  # fmt: skip
 
 
@@ -215,6 +206,9 @@ def measure_default() -> list[Figure]:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--alone"]:
+        url = sys.argv[2]
+        return sync_alone_main(lambda data: backend_full_sync(url, data))
     figures = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
     print_table(figures, title="Jellyfin sync")
     return 0 if all(f.met for f in figures) else 1

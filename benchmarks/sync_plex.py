@@ -16,7 +16,9 @@ untimed pass, then measures in the same run:
    it tells the two costs apart);
 6. SQLite alone writing the same items into a fresh cache (`benchmarks.sync_storage`,
    reported): the least the write side of any sync costs here, beside the floor of the read
-   side.
+   side;
+7. the peak memory the backend's full sync adds to a fresh process of its own (run there with
+   the figure of 5.), beside that process's peak before the sync (reported).
 
 Usage: ``python -m benchmarks.sync --backend plex --items 100000`` (or this module).
 """
@@ -36,7 +38,7 @@ from typing import Any
 import httpx
 
 from benchmarks.report import Figure, print_table
-from benchmarks.support import server_process, timed
+from benchmarks.support import server_process, sync_alone_in_child, sync_alone_main, timed
 from benchmarks.sync_storage import storing_alone
 
 _TYPES = {"movie": (1,), "show": (2, 3, 4)}
@@ -149,7 +151,7 @@ def measure(items: int = 100_000) -> list[Figure]:
         finally:
             engine.close()
         storing_s = storing_alone(cache_path, source.id, Path(tmp) / "storing")
-        backend_s = backend_full_sync(url, token, Path(tmp) / "alone")
+        backend_s, before_mb, backend_mb = sync_alone_in_child("benchmarks.sync_plex", [url, token])
         plexapi_s = timed(lambda: plexapi_pass(url, token))
 
     print(
@@ -201,6 +203,15 @@ def measure(items: int = 100_000) -> list[Figure]:
             "report",
             True,
         ),
+        Figure(
+            "plex: peak memory added by the backend's full sync (MB)",
+            backend_mb,
+            before_mb,
+            "MB",
+            "report",
+            True,
+            "the process's peak before the sync",
+        ),
     ]
 
 
@@ -209,6 +220,9 @@ def measure_default() -> list[Figure]:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--alone"]:
+        url, token = sys.argv[2], sys.argv[3]
+        return sync_alone_main(lambda data: backend_full_sync(url, token, data))
     figures = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
     print_table(figures, title="Plex sync")
     return 0 if all(f.met for f in figures) else 1
