@@ -17,9 +17,12 @@ from reel_tui.engine.models import Item
 
 T = TypeVar("T")
 
-PAGE_SIZE = 100
-"""Rows per page: a query of 100 rows costs about as little as one of 40 (about 1 ms)."""
-CACHED_PAGES = 12
+PAGE_SIZE = 50
+"""Rows per page: more than a screen holds, as few as that allows. The first page of a new
+list (a search's keystroke, a sort, a filter) is read in the key's handler, and its rows are
+most of that read's cost: at 100k items a search's first page of 50 rows takes 2.4 ms where
+100 took 3.8 (median over typing four words)."""
+CACHED_PAGES = 24
 """Pages kept: a tall terminal shows at most 3 at once; the rest makes scrolling back cheap."""
 
 
