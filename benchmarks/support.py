@@ -85,12 +85,16 @@ def ui_benchmark_main(
     return 0 if all(f.met for f in figures) else 1
 
 
-def sync_alone_in_child(module: str, args: Sequence[str]) -> tuple[float, float, float]:
+def sync_alone_in_child(
+    module: str, args: Sequence[str], secret: str = ""
+) -> tuple[float, float, float]:
     """The backend's full sync alone in a fresh process (`python -m module --alone *args`,
     answered by `sync_alone_main`): its seconds, the process's peak memory before it (MB) and
-    the peak memory the sync added (MB)."""
+    the peak memory the sync added (MB). `secret` (a token) goes to the child's standard input:
+    never in a process's arguments."""
     done = subprocess.run(
         [sys.executable, "-m", module, "--alone", *args],
+        input=secret,
         capture_output=True,
         text=True,
         check=False,

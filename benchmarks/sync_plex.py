@@ -151,7 +151,7 @@ def measure(items: int = 100_000) -> list[Figure]:
         finally:
             engine.close()
         storing_s = storing_alone(cache_path, source.id, Path(tmp) / "storing")
-        backend_s, before_mb, backend_mb = sync_alone_in_child("benchmarks.sync_plex", [url, token])
+        backend_s, before_mb, backend_mb = sync_alone_in_child("benchmarks.sync_plex", [url], token)
         plexapi_s = timed(lambda: plexapi_pass(url, token))
 
     print(
@@ -221,7 +221,7 @@ def measure_default() -> list[Figure]:
 
 def main() -> int:
     if sys.argv[1:2] == ["--alone"]:
-        url, token = sys.argv[2], sys.argv[3]
+        url, token = sys.argv[2], sys.stdin.readline().strip()
         return sync_alone_main(lambda data: backend_full_sync(url, token, data))
     figures = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
     print_table(figures, title="Plex sync")

@@ -3,10 +3,11 @@
 The TUI's syncs run on threads of its own process, and decoding and mapping a page hold the
 interpreter: a key pressed meanwhile waits for the interface's thread to get it back. The
 figure is the lag of the app's event loop (how late a 5 ms timer fires) while the sync queue
-runs a full sync of the fake Jellyfin server (`tests.servers.jellyfin`, its own process) into
-the running app's cache, at p99: every key and every frame waits at least that long.
+runs a full sync of the fake Jellyfin server (`tests.servers.jellyfin`) or the fake Plex Media
+Server (`tests.servers.plex`), each in its own process, into the running app's cache, at p99:
+every key and every frame waits at least that long.
 
-In the same run, each in a child process of its own:
+In the same run, for each server, each in a child process of its own:
 
 1. the app as it runs (its interpreter switch interval, `reel_tui.app.UI_SWITCH_INTERVAL_S`):
    the lag during the sync (goal: one frame, 16 ms, at p99) and how long the sync took;
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -28,9 +30,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.report import Figure, print_table
+
+if TYPE_CHECKING:
+    from reel_tui.engine.engine import Engine
+    from reel_tui.engine.models import Source
 
 GOAL_MS = 16.0
 TICK_S = 0.005
@@ -46,6 +54,14 @@ def p99(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[98]
 
 
+async def _until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    end = time.perf_counter() + timeout_s
+    while not condition():
+        if time.perf_counter() > end:
+            raise TimeoutError("the app did not show its first screen")
+        await asyncio.sleep(0.01)
+
+
 async def _lags(until: threading.Event | None, seconds: float = 0.0) -> list[float]:
     """How late each `TICK_S` sleep wakes, until `until` is set (or for `seconds`)."""
     lags = []
@@ -59,19 +75,30 @@ async def _lags(until: threading.Event | None, seconds: float = 0.0) -> list[flo
     return lags
 
 
-async def _measure(url: str, data: Path, default_switch: bool) -> dict[str, object]:
-    from reel_tui.app import ReelApp
-    from reel_tui.config_schema import Config
+def _add_source(engine: Engine, server: str, url: str, token: str | None) -> Source:
+    if server == "plex":
+        from reel_tui.engine.backends.plex import signin
+
+        return signin.add_server(engine, url, token or "").source
     from reel_tui.engine.backends.jellyfin.signin import add_jellyfin_source, sign_in_with_password
+
+    signed_in = sign_in_with_password(url, _USER, _PASSWORD, engine.config.network, engine.repo)
+    return add_jellyfin_source(engine, signed_in)
+
+
+async def _measure(
+    server: str, url: str, token: str | None, data: Path, default_switch: bool
+) -> dict[str, object]:
+    from reel_tui.app import ReelApp
+    from reel_tui.commands.context import _resume_collecting
+    from reel_tui.config_schema import Config
     from reel_tui.engine.engine import Engine
     from reel_tui.engine.sync import SyncState, SyncStatus
     from reel_tui.locations import resolve
 
     engine = Engine.open(Config(), resolve(config_file=None, data_dir=data))
     try:
-        signed_in = sign_in_with_password(url, _USER, _PASSWORD, engine.config.network,
-                                          engine.repo)  # fmt: skip
-        source = add_jellyfin_source(engine, signed_in)
+        source = _add_source(engine, server, url, token)
         finished = threading.Event()
         outcome: list[SyncStatus] = []
 
@@ -83,9 +110,16 @@ async def _measure(url: str, data: Path, default_switch: bool) -> dict[str, obje
                 finished.set()
 
         engine.sync_queue.subscribe(on_status)
-        app = ReelApp(engine=engine, config=Config(), background=False)
+        # As `reel` starts the app: the collector paused until the first screen, then what
+        # the start made frozen out of later collections (full collections during a sync
+        # would otherwise walk every module and widget, 30-40 ms each).
+        gc.disable()
+        app = ReelApp(
+            engine=engine, config=Config(), background=False, on_first_screen=_resume_collecting
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            await _until(lambda: gc.isenabled())
             if default_switch:
                 sys.setswitchinterval(_DEFAULT_SWITCH_S)
             switch = sys.getswitchinterval()
@@ -101,70 +135,82 @@ async def _measure(url: str, data: Path, default_switch: bool) -> dict[str, obje
         engine.close()
 
 
-def _child(url: str, default_switch: bool) -> None:
+def _child(server: str, url: str, token: str | None, default_switch: bool) -> None:
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     with tempfile.TemporaryDirectory() as tmp:
-        print(json.dumps(asyncio.run(_measure(url, Path(tmp), default_switch))))
+        measured = asyncio.run(_measure(server, url, token, Path(tmp), default_switch))
+        print(json.dumps(measured))
 
 
-def _run_child(url: str, default_switch: bool) -> dict[str, object]:
-    args = [sys.executable, "-m", "benchmarks.ui_sync_lag", "--child", url]
+def _run_child(server: str, url: str, token: str | None, default_switch: bool) -> dict[str, object]:
+    # A token goes to the child on its standard input: never in a process's arguments.
+    args = [sys.executable, "-m", "benchmarks.ui_sync_lag", "--child", server, url]
     if default_switch:
         args.append("--default-switch")
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, input=token or "", capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"ui_sync_lag child failed:\n{done.stderr[-3000:]}")
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def measure(items: int) -> list[Figure]:
-    from benchmarks.sync_jellyfin import fake_server
+def _runs(items: int) -> dict[str, tuple[dict[str, object], dict[str, object]]]:
+    """server -> (the app as it runs, the same with Python's default switch interval)."""
+    from benchmarks import sync_jellyfin, sync_plex
     from reel_tui.engine.backends.jellyfin.convert import ITEM_FIELDS
 
-    with fake_server(items, ITEM_FIELDS) as url:
-        ours = _run_child(url, default_switch=False)
-        default = _run_child(url, default_switch=True)
-    idle_ms = p99(ours["idle"]) * 1000  # type: ignore[arg-type]
-    busy_ms = p99(ours["busy"]) * 1000  # type: ignore[arg-type]
-    default_ms = p99(default["busy"]) * 1000  # type: ignore[arg-type]
-    for name, run in (("app's switch interval", ours), ("Python's default", default)):
-        lags = [lag * 1000 for lag in run["busy"]]  # type: ignore[attr-defined]
-        print(
-            f"{name} ({run['switch']}): lag during sync p50 {statistics.median(lags):.1f} ms, "
-            f"p99 {p99(lags):.1f} ms, max {max(lags):.1f} ms, n={len(lags)}; "
-            f"sync {run['sync_s']:.2f} s",
-            file=sys.stderr,
-        )
+    runs = {}
+    with sync_jellyfin.fake_server(items, ITEM_FIELDS) as url:
+        runs["jellyfin"] = tuple(_run_child("jellyfin", url, None, d) for d in (False, True))
+    with sync_plex.fake_server(items) as (url, token):
+        runs["plex"] = tuple(_run_child("plex", url, token, d) for d in (False, True))
+    return runs  # type: ignore[return-value]
+
+
+def measure(items: int) -> list[Figure]:
     k = f"{items // 1000}k"
-    return [
-        Figure(
-            f"UI lag during a {k}-item sync, p99",
-            busy_ms,
-            idle_ms,
-            "ms",
-            f"<= {GOAL_MS:g} ms p99",
-            busy_ms <= GOAL_MS,
-            baseline_name="the same app idle (p99)",
-        ),
-        Figure(
-            "the same, Python's default switch interval, p99",
-            default_ms,
-            idle_ms,
-            "ms",
-            "report",
-            True,
-        ),
-        Figure(
-            f"{k}-item sync while the UI runs (s)",
-            float(ours["sync_s"]),  # type: ignore[arg-type]
-            float(default["sync_s"]),  # type: ignore[arg-type]
-            "s",
-            "report",
-            True,
-            baseline_name="the same sync, Python's default switch interval",
-        ),
-    ]
+    figures = []
+    for server, (ours, default) in _runs(items).items():
+        idle_ms = p99(ours["idle"]) * 1000  # type: ignore[arg-type]
+        busy_ms = p99(ours["busy"]) * 1000  # type: ignore[arg-type]
+        default_ms = p99(default["busy"]) * 1000  # type: ignore[arg-type]
+        for name, run in (("app's switch interval", ours), ("Python's default", default)):
+            lags = [lag * 1000 for lag in run["busy"]]  # type: ignore[attr-defined]
+            print(
+                f"{server}, {name} ({run['switch']}): lag during sync p50 "
+                f"{statistics.median(lags):.1f} ms, p99 {p99(lags):.1f} ms, max {max(lags):.1f} "
+                f"ms, n={len(lags)}; sync {run['sync_s']:.2f} s",
+                file=sys.stderr,
+            )
+        figures += [
+            Figure(
+                f"UI lag during a {k}-item {server} sync, p99",
+                busy_ms,
+                idle_ms,
+                "ms",
+                f"<= {GOAL_MS:g} ms p99",
+                busy_ms <= GOAL_MS,
+                baseline_name="the same app idle (p99)",
+            ),
+            Figure(
+                f"the same, Python's default switch interval, p99 ({server})",
+                default_ms,
+                idle_ms,
+                "ms",
+                "report",
+                True,
+            ),
+            Figure(
+                f"{k}-item {server} sync while the UI runs (s)",
+                float(ours["sync_s"]),  # type: ignore[arg-type]
+                float(default["sync_s"]),  # type: ignore[arg-type]
+                "s",
+                "report",
+                True,
+                baseline_name="the same sync, Python's default switch interval",
+            ),
+        ]
+    return figures
 
 
 def measure_default() -> list[Figure]:
@@ -175,11 +221,12 @@ def measure_default() -> list[Figure]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, metavar=("SERVER", "URL"), help=argparse.SUPPRESS)
     parser.add_argument("--default-switch", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
-        _child(args.child, args.default_switch)
+        token = sys.stdin.readline().strip() or None
+        _child(args.child[0], args.child[1], token, args.default_switch)
         return 0
     figures = measure(args.items)
     print_table(figures)

@@ -50,8 +50,8 @@ from reel_tui.engine.models import (
 
 PAGE_SIZE = 500
 """Items per listing page. Decoding a page holds the interpreter: at 2000 items (2.5 MB of
-JSON) a key pressed in the TUI during a 100k-item sync waited 39 ms at p99, at 500 it waits
-14-21 ms; the sync takes as long."""
+JSON) the TUI waited 30 ms at p99 during a 100k-item sync, at 500 it waits 10 ms
+(`benchmarks/ui_sync_lag.py`); the sync takes about as long."""
 FETCH_THREADS = 4
 PAGES_AHEAD = 2 * FETCH_THREADS
 """Pages fetched or waiting to be read at most, during a sync."""
