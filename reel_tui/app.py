@@ -69,8 +69,8 @@ UI_SWITCH_INTERVAL_S = 0.001
 """How long a thread keeps the interpreter when another waits for it, while the TUI runs
 (Python's default: 5 ms). Syncs, scans and downloads decode and map in Python on threads of
 this process: with the default, a key pressed during a 100k-item sync waited 17-25 ms (p99)
-for the interface's thread to get the interpreter back; with 1 ms, 10-12 ms, for a sync a few
-percent longer at most (`benchmarks/ui_sync_lag.py`)."""
+for the interface's thread to get the interpreter back; with 1 ms, 8-12 ms, for a sync about
+5% longer (0-9% across runs; `benchmarks/ui_sync_lag.py`)."""
 """How long what waits for the first screen waits at most (a cache on a very slow disk)."""
 
 
