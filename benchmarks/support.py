@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -85,23 +85,32 @@ def ui_benchmark_main(
     return 0 if all(f.met for f in figures) else 1
 
 
-def sync_alone_in_child(
-    module: str, args: Sequence[str], secret: str = ""
-) -> tuple[float, float, float]:
-    """The backend's full sync alone in a fresh process (`python -m module --alone *args`,
-    answered by `sync_alone_main`): its seconds, the process's peak memory before it (MB) and
-    the peak memory the sync added (MB). `secret` (a token) goes to the child's standard input:
+def child_json(
+    args: Sequence[str], *, stdin: str = "", env: Mapping[str, str] | None = None
+) -> Any:
+    """Run `python -m *args` (a benchmark's measuring side, in a process of its own) and return
+    the JSON of its last line of output. `stdin` is how a secret (a token) reaches the child:
     never in a process's arguments."""
     done = subprocess.run(
-        [sys.executable, "-m", module, "--alone", *args],
-        input=secret,
+        [sys.executable, "-m", *args],
+        input=stdin,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"{module} --alone failed:\n{done.stderr[-3000:]}")
-    seconds, before, added = json.loads(done.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{' '.join(args[:2])} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def sync_alone_in_child(
+    module: str, args: Sequence[str], secret: str = ""
+) -> tuple[float, float, float]:
+    """The backend's full sync alone in a fresh process (`python -m module --alone *args`,
+    answered by `sync_alone_main`): its seconds, the process's peak memory before it (MB) and
+    the peak memory the sync added (MB). `secret` (a token) goes to the child's standard input."""
+    seconds, before, added = child_json([module, "--alone", *args], stdin=secret)
     return float(seconds), float(before), float(added)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +32,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from benchmarks.report import Figure
-from benchmarks.support import ui_benchmark_main
+from benchmarks.support import child_json, ui_benchmark_main
 from benchmarks.ui_cache import shared_cache
 from benchmarks.ui_probe import FPS_FOR_TIMING, RenderProbe, p95, wait_until
 from reel_tui.app import ReelApp
@@ -145,16 +144,7 @@ def _child(data_dir: Path) -> None:
 def run_child(module: str, data_dir: Path) -> dict[str, list[float]]:
     """Run `module --child data_dir` with the timing frame rate; its JSON output."""
     env = {**os.environ, "TEXTUAL_FPS": FPS_FOR_TIMING}
-    done = subprocess.run(
-        [sys.executable, "-m", module, "--child", str(data_dir)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{module} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, list[float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, list[float]] = child_json([module, "--child", str(data_dir)], env=env)
     return result
 
 

@@ -25,16 +25,17 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.report import Figure, print_table
+from benchmarks.support import child_json
+from benchmarks.ui_probe import wait_until
 
 if TYPE_CHECKING:
     from reel_tui.engine.engine import Engine
@@ -54,21 +55,10 @@ def p99(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[98]
 
 
-async def _until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    end = time.perf_counter() + timeout_s
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("the app did not show its first screen")
-        await asyncio.sleep(0.01)
-
-
-async def _lags(until: threading.Event | None, seconds: float = 0.0) -> list[float]:
-    """How late each `TICK_S` sleep wakes, until `until` is set (or for `seconds`)."""
+async def _lags(done: Callable[[], bool]) -> list[float]:
+    """How late each `TICK_S` sleep wakes, until `done()`."""
     lags = []
-    end = time.perf_counter() + seconds
-    while (until is not None and not until.is_set()) or (
-        until is None and time.perf_counter() < end
-    ):
+    while not done():
         started = time.perf_counter()
         await asyncio.sleep(TICK_S)
         lags.append(time.perf_counter() - started - TICK_S)
@@ -88,7 +78,7 @@ def _add_source(engine: Engine, server: str, url: str, token: str | None) -> Sou
 
 async def _measure(
     server: str, url: str, token: str | None, data: Path, default_switch: bool
-) -> dict[str, object]:
+) -> dict[str, Any]:
     from reel_tui.app import ReelApp
     from reel_tui.commands.context import _resume_collecting
     from reel_tui.config_schema import Config
@@ -119,14 +109,15 @@ async def _measure(
         )
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await _until(lambda: gc.isenabled())
+            await wait_until(gc.isenabled)
             if default_switch:
                 sys.setswitchinterval(_DEFAULT_SWITCH_S)
             switch = sys.getswitchinterval()
-            idle = await _lags(None, IDLE_S)
+            quiet_until = time.perf_counter() + IDLE_S
+            idle = await _lags(lambda: time.perf_counter() >= quiet_until)
             started = time.perf_counter()
             app.request_sync(source.id)
-            busy = await _lags(finished)
+            busy = await _lags(finished.is_set)
             took = time.perf_counter() - started
         if not outcome or outcome[0].state is not SyncState.COMPLETED:
             raise SystemExit(f"the sync did not complete: {outcome}")
@@ -142,40 +133,43 @@ def _child(server: str, url: str, token: str | None, default_switch: bool) -> No
         print(json.dumps(measured))
 
 
-def _run_child(server: str, url: str, token: str | None, default_switch: bool) -> dict[str, object]:
+def _run_child(server: str, url: str, token: str | None, default_switch: bool) -> dict[str, Any]:
     # A token goes to the child on its standard input: never in a process's arguments.
-    args = [sys.executable, "-m", "benchmarks.ui_sync_lag", "--child", server, url]
+    args = ["benchmarks.ui_sync_lag", "--child", server, url]
     if default_switch:
         args.append("--default-switch")
-    done = subprocess.run(args, input=token or "", capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"ui_sync_lag child failed:\n{done.stderr[-3000:]}")
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = child_json(args, stdin=token or "")
     return result
 
 
-def _runs(items: int) -> dict[str, tuple[dict[str, object], dict[str, object]]]:
+def _runs(items: int) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """server -> (the app as it runs, the same with Python's default switch interval)."""
     from benchmarks import sync_jellyfin, sync_plex
     from reel_tui.engine.backends.jellyfin.convert import ITEM_FIELDS
 
-    runs = {}
+    runs: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     with sync_jellyfin.fake_server(items, ITEM_FIELDS) as url:
-        runs["jellyfin"] = tuple(_run_child("jellyfin", url, None, d) for d in (False, True))
+        runs["jellyfin"] = (
+            _run_child("jellyfin", url, None, False),
+            _run_child("jellyfin", url, None, True),
+        )
     with sync_plex.fake_server(items) as (url, token):
-        runs["plex"] = tuple(_run_child("plex", url, token, d) for d in (False, True))
-    return runs  # type: ignore[return-value]
+        runs["plex"] = (
+            _run_child("plex", url, token, False),
+            _run_child("plex", url, token, True),
+        )
+    return runs
 
 
 def measure(items: int) -> list[Figure]:
     k = f"{items // 1000}k"
     figures = []
     for server, (ours, default) in _runs(items).items():
-        idle_ms = p99(ours["idle"]) * 1000  # type: ignore[arg-type]
-        busy_ms = p99(ours["busy"]) * 1000  # type: ignore[arg-type]
-        default_ms = p99(default["busy"]) * 1000  # type: ignore[arg-type]
+        idle_ms = p99(ours["idle"]) * 1000
+        busy_ms = p99(ours["busy"]) * 1000
+        default_ms = p99(default["busy"]) * 1000
         for name, run in (("app's switch interval", ours), ("Python's default", default)):
-            lags = [lag * 1000 for lag in run["busy"]]  # type: ignore[attr-defined]
+            lags = [lag * 1000 for lag in run["busy"]]
             print(
                 f"{server}, {name} ({run['switch']}): lag during sync p50 "
                 f"{statistics.median(lags):.1f} ms, p99 {p99(lags):.1f} ms, max {max(lags):.1f} "
@@ -202,8 +196,8 @@ def measure(items: int) -> list[Figure]:
             ),
             Figure(
                 f"{k}-item {server} sync while the UI runs (s)",
-                float(ours["sync_s"]),  # type: ignore[arg-type]
-                float(default["sync_s"]),  # type: ignore[arg-type]
+                float(ours["sync_s"]),
+                float(default["sync_s"]),
                 "s",
                 "report",
                 True,

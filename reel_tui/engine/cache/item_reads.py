@@ -143,6 +143,9 @@ def _watched_expr() -> Any:
 
 
 def _group_watched_expr() -> Any:
+    """Whether a shown item's group is watched: its most recently updated version says (as in
+    `merge.latest_progress`). An item without hidden versions, nearly every one, is its own
+    group; the lookup of hidden versions is one probe of a partial index."""
     hidden = "SELECT hidden.id FROM items AS hidden WHERE hidden.merged_into ="
     return peewee.NodeList(
         (
@@ -160,10 +163,6 @@ def _group_watched_expr() -> Any:
         )
     )
 
-
-"""Whether a shown item's group is watched: its most recently updated version says (as in
-`merge.latest_progress`). An item without hidden versions, nearly every one, is its own
-group; the lookup of hidden versions is one probe of a partial index."""
 
 BROAD_WATCHED = 2000
 """Watched items that make the watched filter read its page by walking the sorted list."""
