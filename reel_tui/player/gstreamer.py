@@ -15,20 +15,23 @@ The video window goes to the chosen X11 display through the sink's own ``display
 so a TUI in an SSH session can show video on the box's ``:0``. Wayland displays other than the
 process's own are left to the external mpv. HTTP headers (auth) are set on the HTTP source in
 ``source-setup`` as ``extra-headers``, in memory only.
+
+This module holds the player's commands, its pipeline and the streaming-thread callbacks; what
+the bus thread does with the pipeline's messages is in ``gst_bus.py``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from reel_tui.engine.errors import PlaybackError, PlayerUnavailableError
 from reel_tui.engine.models import Stream
 from reel_tui.player.base import EndEvent, EndReason, PlayerState, TrackKind
-from reel_tui.player.core import TICK_INTERVAL_S, PlayerCore, is_url
+from reel_tui.player.core import is_url
+from reel_tui.player.gst_bus import ACTIVE, GstBusHandling
 from reel_tui.player.gst_elements import (
     configure_sinks,
     read_subtitle_sample,
@@ -36,16 +39,11 @@ from reel_tui.player.gst_elements import (
 )
 from reel_tui.player.gst_support import (
     BASE_PACKAGE,
-    error_message,
     external_subtitles_work,
     load_gst,
-    stream_kind,
-    tracks_from_collection,
 )
 
 log = logging.getLogger(__name__)
-
-_ACTIVE = (PlayerState.LOADING, PlayerState.PLAYING, PlayerState.PAUSED)
 
 
 def _linear_volume(percent: float) -> float:
@@ -59,7 +57,7 @@ def _uri(location: str) -> str:
     return Path(location).absolute().as_uri()
 
 
-class GStreamerPlayer(PlayerCore):
+class GStreamerPlayer(GstBusHandling):
     """playbin3 in this process.
 
     Args:
@@ -133,7 +131,7 @@ class GStreamerPlayer(PlayerCore):
         self._check_open()
         gst = self._gst
         with self._bus_lock:
-            was_active = self.state in _ACTIVE
+            was_active = self.state in ACTIVE
             # Going to NULL also flushes the bus: no message of the old stream is seen later.
             self._pipeline.set_state(gst.State.NULL)
             if self.state == PlayerState.ERROR:
@@ -166,7 +164,7 @@ class GStreamerPlayer(PlayerCore):
     def play(self) -> None:
         """Resume playback."""
         self._check_open()
-        if self.state not in _ACTIVE:
+        if self.state not in ACTIVE:
             return
         with self._lock:
             self._want_playing = True
@@ -177,7 +175,7 @@ class GStreamerPlayer(PlayerCore):
     def pause(self) -> None:
         """Pause playback."""
         self._check_open()
-        if self.state not in _ACTIVE:
+        if self.state not in ACTIVE:
             return
         with self._lock:
             self._want_playing = False
@@ -193,7 +191,7 @@ class GStreamerPlayer(PlayerCore):
     def seek(self, seconds: float, relative: bool = False, exact: bool = True) -> None:
         """Jump to (or by) `seconds`; ignored while nothing is loaded."""
         self._check_open()
-        if self.state not in _ACTIVE:
+        if self.state not in ACTIVE:
             return
         here = self.position
         with self._lock:
@@ -226,7 +224,7 @@ class GStreamerPlayer(PlayerCore):
         """Stop playback; an EndEvent(STOPPED) follows when something was playing."""
         self._check_open()
         with self._bus_lock:
-            was_active = self.state in _ACTIVE
+            was_active = self.state in ACTIVE
             self._pipeline.set_state(self._gst.State.NULL)
             self._messages_since = int(self._gst.util_get_timestamp())
             with self._lock:
@@ -319,14 +317,6 @@ class GStreamerPlayer(PlayerCore):
         if self._closed:
             raise PlaybackError("The player has been closed.")
 
-    def _query_position(self) -> float | None:
-        found, value = self._pipeline.query_position(self._gst.Format.TIME)
-        return value / self._gst.SECOND if found and value >= 0 else None
-
-    def _query_duration(self) -> float | None:
-        found, value = self._pipeline.query_duration(self._gst.Format.TIME)
-        return value / self._gst.SECOND if found and value > 0 else None
-
     # -- callbacks on GStreamer's streaming threads -------------------------------------------
 
     def _on_source_setup(self, _playbin: Any, source: Any) -> None:
@@ -344,130 +334,6 @@ class GStreamerPlayer(PlayerCore):
             with self._lock:
                 self._subtitle = cue
         return self._gst.FlowReturn.OK
-
-    # -- bus thread ----------------------------------------------------------------------------
-
-    def _bus_loop(self) -> None:
-        gst = self._gst
-        types = gst.MessageType
-        wanted = (
-            types.ERROR | types.EOS | types.STATE_CHANGED | types.ASYNC_DONE
-            | types.STREAM_COLLECTION | types.STREAMS_SELECTED | types.BUFFERING
-            | types.DURATION_CHANGED | types.WARNING
-        )  # fmt: skip
-        timeout = int(TICK_INTERVAL_S * gst.SECOND)
-        while not self._closed:
-            message = self._bus.timed_pop_filtered(timeout, wanted)
-            with self._bus_lock:
-                if self._closed:
-                    return
-                if message is not None and message.timestamp >= self._messages_since:
-                    self._handle(message)
-                self._tick()
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        if now - self._last_query < TICK_INTERVAL_S:
-            return
-        self._last_query = now
-        with self._lock:
-            quiet = self._seeking or self._pending_start is not None
-        if self.state != PlayerState.PLAYING or quiet:
-            return
-        self._set_position(self._query_position(), self._query_duration())
-
-    def _handle(self, message: Any) -> None:
-        types = self._gst.MessageType
-        kind = message.type
-        if kind == types.ERROR:
-            gerror, debug = message.parse_error()
-            log.info("GStreamer error: %s (%s)", gerror, debug)
-            self._pipeline.set_state(self._gst.State.NULL)
-            location = self._stream.url if self._stream is not None else ""
-            self._fail(error_message(gerror, location))
-        elif kind == types.EOS:
-            self._set_position(self._query_position(), force=True)
-            self._pipeline.set_state(self._gst.State.NULL)
-            self._end(EndReason.EOF, PlayerState.ENDED)
-        elif kind == types.WARNING:
-            warning, _debug = message.parse_warning()
-            log.info("GStreamer warning: %s", warning)
-        elif kind == types.STATE_CHANGED:
-            if message.src == self._pipeline:
-                self._pipeline_state_changed(message)
-        elif kind == types.ASYNC_DONE:
-            self._async_done()
-        elif kind == types.STREAM_COLLECTION:
-            self._collection_received(message.parse_stream_collection())
-        elif kind == types.STREAMS_SELECTED:
-            count = message.streams_selected_get_size()
-            ids = tuple(
-                str(message.streams_selected_get_stream(i).get_stream_id()) for i in range(count)
-            )
-            with self._lock:
-                self._selected_ids = ids
-            self._publish_tracks()
-        elif kind == types.BUFFERING:
-            self._buffering_changed(int(message.parse_buffering()))
-        elif kind == types.DURATION_CHANGED:
-            self._set_duration(self._query_duration())
-
-    def _pipeline_state_changed(self, message: Any) -> None:
-        gst = self._gst
-        _old, new, pending = message.parse_state_changed()
-        with self._lock:
-            want_playing, starting = self._want_playing, self._pending_start is not None
-        if new == gst.State.PLAYING:
-            self._set_state(PlayerState.PLAYING)
-        elif (
-            new == gst.State.PAUSED
-            and pending == gst.State.VOID_PENDING
-            and not (want_playing or starting)
-            and self.state in _ACTIVE
-        ):
-            self._set_state(PlayerState.PAUSED)
-
-    def _async_done(self) -> None:
-        with self._lock:
-            start, self._pending_start = self._pending_start, None
-            seeking, self._seeking = self._seeking, False
-            want_playing = self._want_playing
-        if start is not None:
-            self._do_seek(start, exact=True)
-            return
-        position = self._query_position()
-        self._set_position(position, self._query_duration(), force=seeking or position is not None)
-        if self.state == PlayerState.LOADING:
-            if want_playing:
-                self._pipeline.set_state(self._gst.State.PLAYING)
-            else:
-                self._set_state(PlayerState.PAUSED)
-
-    def _buffering_changed(self, percent: int) -> None:
-        with self._lock:
-            want_playing = self._want_playing
-            was_buffering = self._buffering
-            self._buffering = percent < 100
-        if percent < 100 and not was_buffering and want_playing:
-            self._pipeline.set_state(self._gst.State.PAUSED)
-        elif percent >= 100 and was_buffering and want_playing:
-            self._pipeline.set_state(self._gst.State.PLAYING)
-
-    def _collection_received(self, collection: Any) -> None:
-        streams = [collection.get_stream(i) for i in range(collection.get_size())]
-        kinds = {str(s.get_stream_id()): kind for s in streams if (kind := stream_kind(s))}
-        with self._lock:
-            self._collection = collection
-            self._stream_kinds = kinds
-        self._publish_tracks()
-
-    def _publish_tracks(self) -> None:
-        with self._lock:
-            collection, selected, stream = self._collection, set(self._selected_ids), self._stream
-        if collection is None:
-            return
-        external = Path(stream.subtitle_files[0]).name if stream and stream.subtitle_files else None
-        self._set_tracks(tracks_from_collection(collection, selected, external))
 
     # -- life cycle ----------------------------------------------------------------------------
 
