@@ -39,6 +39,7 @@ from reel_tui.player.session_types import (
     NowPlayingChanged,
     PlaybackEnded,
     PlaybackFailed,
+    ProgressNotSaved,
     SessionEvent,
 )
 from reel_tui.widgets.transport_bar import TransportBar, playing_title
@@ -53,6 +54,9 @@ MAX_VOLUME = 130
 ENDED_RECHECK_S = 0.5
 FAILURE_REPEAT_S = 2.0
 """The same playback error twice within this many seconds is shown once."""
+NOT_SAVED_REPEAT_S = 300.0
+"""A position that could not be saved is said again at most this often (saves come every
+few seconds while the disk stays full)."""
 
 PLAYBACK_BINDINGS: list[BindingType] = [
     Binding("space", "toggle_pause", "Pause", priority=True),
@@ -131,6 +135,7 @@ class PlaybackApp(TerminalPlaybackApp):
     _unlisten: Callable[[], None] | None = None
     _binding_state: tuple[bool, bool, bool] = (False, False, False)
     _last_failure: tuple[str, float] = ("", 0.0)
+    _not_saved_told_at: float | None = None
 
     # -- wiring --------------------------------------------------------------------------
 
@@ -208,6 +213,12 @@ class PlaybackApp(TerminalPlaybackApp):
             self._now_from_session()
             # The session may go idle just after telling (no next episode): look once more.
             self.set_timer(ENDED_RECHECK_S, self._now_from_session)
+        elif isinstance(event, ProgressNotSaved):
+            told_at = self._not_saved_told_at
+            if told_at is None or time.monotonic() - told_at > NOT_SAVED_REPEAT_S:
+                self._not_saved_told_at = time.monotonic()
+                self.notify(event.message, title="Position not saved", severity="warning",
+                            timeout=10)  # fmt: skip
         elif isinstance(event, NextUpCountdown) and self.now_playing is not None:
             self.now_playing = replace(
                 self.now_playing, countdown_s=event.seconds_left, next_item=event.next_item

@@ -37,6 +37,7 @@ from reel_tui.player.session_types import (
     NowPlaying,
     PlaybackEnded,
     PlaybackFailed,
+    ProgressNotSaved,
     SessionEvent,
 )
 
@@ -140,10 +141,14 @@ class _Outcome:
     def __init__(self) -> None:
         self.failure: str | None = None
         self.changed = threading.Event()
+        self.unsaved_told = False
 
     def __call__(self, event: SessionEvent) -> None:
         if isinstance(event, PlaybackFailed):
             self.failure = event.message
+        if isinstance(event, ProgressNotSaved) and not self.unsaved_told:
+            self.unsaved_told = True  # once: it is said again at every save otherwise
+            click.echo(f"reel: the position was not saved: {event.message}", err=True)
         if isinstance(event, PlaybackEnded | PlaybackFailed):
             self.changed.set()
 

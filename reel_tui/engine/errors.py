@@ -10,6 +10,7 @@ for the user and says what to do next. Anything else escaping the engine is a bu
     ├── CacheError               the SQLite cache cannot be used
     │   ├── CacheCorruptError    the file is damaged; `reel doctor --repair` keeps what it can
     │   ├── CacheLockedError     another process holds the cache
+    │   ├── CacheFullError       the disk is full: nothing was written, free some space
     │   └── CacheTooNewError     written by a newer Reel TUI
     ├── SourceError              a source cannot be added, found or read
     │   ├── SourceNotFoundError
@@ -54,6 +55,10 @@ class CacheCorruptError(CacheError):
 
 class CacheLockedError(CacheError):
     """Another process holds a lock on the cache."""
+
+
+class CacheFullError(CacheError):
+    """A write to the cache failed because its disk (or the temporary files' disk) is full."""
 
 
 class CacheTooNewError(CacheError):

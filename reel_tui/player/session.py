@@ -43,6 +43,7 @@ from reel_tui.player.session_types import (
     NowPlayingChanged,
     PlaybackEnded,
     PlaybackFailed,
+    ProgressNotSaved,
     SessionEvent,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "PlaybackEnded",
     "PlaybackFailed",
     "PlaybackSession",
+    "ProgressNotSaved",
     "SessionEvent",
 ]
 
@@ -89,7 +91,11 @@ class PlaybackSession(PlayerEventHandling):
         self._unsubscribe: Callable[[], None] | None = None
         self._events = EventDispatcher()
         self._publish = Throttle(self._publish_now, PUBLISH_INTERVAL_S)
-        self._reporter = ProgressReporter(engine, settings.watched_threshold)
+        self._reporter = ProgressReporter(
+            engine,
+            settings.watched_threshold,
+            lambda item, message: self._events.emit(ProgressNotSaved(item, message)),
+        )
         self._stream: StreamState | None = None
         self._countdown: Countdown | None = None
         self._volume = max(0, min(MAX_VOLUME, settings.volume))

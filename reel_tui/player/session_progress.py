@@ -21,6 +21,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reel_tui.engine.backends.base import Capability, MediaBackend, PlaybackEvent
@@ -73,11 +74,19 @@ class ProgressReporter:
     Args:
         engine: the engine whose cache and backends are used.
         threshold: the fraction of the duration past which an item counts as watched.
+        not_saved: called (on the saving thread) when a position could not be written to the
+            cache, with the item and the error's message.
     """
 
-    def __init__(self, engine: Engine, threshold: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        threshold: float,
+        not_saved: Callable[[Item, str], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._threshold = threshold
+        self._not_saved = not_saved
         self._jobs: queue.SimpleQueue[_Report | str | None] = queue.SimpleQueue()
         self._delivery_lock = threading.RLock()
         self._pending: dict[str, tuple[float, PlaybackEvent]] = {}
@@ -122,7 +131,12 @@ class ProgressReporter:
         try:
             self._engine.repo.save_progress(progress)
         except CacheError as error:
+            # A full disk, say: the server can still take it now (but not later from the cache).
             log.error("could not save the progress of %s: %s", item.id, error)
+            if queued:
+                self._jobs.put(_Report(item, progress, event, queued=False))
+            if self._not_saved is not None:
+                self._not_saved(item, str(error))
             return progress
         if queued:
             with self._delivery_lock:

@@ -67,4 +67,15 @@ class NextUpCountdown:
     seconds_left: int
 
 
-SessionEvent = NowPlayingChanged | PlaybackEnded | PlaybackFailed | NextUpCountdown
+@dataclass(frozen=True, slots=True)
+class ProgressNotSaved:
+    """The position in `item` could not be written to the cache (`message`, for the user, says
+    why: a full disk, say). A server source was still sent it."""
+
+    item: Item
+    message: str
+
+
+SessionEvent = (
+    NowPlayingChanged | PlaybackEnded | PlaybackFailed | NextUpCountdown | ProgressNotSaved
+)

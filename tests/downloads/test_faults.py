@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from reel_tui.engine.models import Item, SourceKind, Stream
 from tests.downloads.conftest import ManagerFactory, add_source, movie
 from tests.downloads.flaky_server import FlakyFileServer, flaky_server
 from tests.servers.clips import shared_clip
+from tests.tmpfs import small_tmpfs
 
 
 @pytest.fixture
@@ -121,20 +121,8 @@ def test_a_wrong_checksum_fails_and_marks_nothing_complete(
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs: smaller than the clip."""
-    folder = tmp_path / "tiny"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path / "tiny", "256k") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_a_full_disk_gives_a_clear_error_and_keeps_the_partial(

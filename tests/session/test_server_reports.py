@@ -20,7 +20,7 @@ from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import PlaybackError, SourceUnavailableError
 from reel_tui.engine.models import Item, Marker, MarkerKind, Progress, Source, Stream
 from reel_tui.player.base import PlayerState
-from reel_tui.player.session import PlaybackFailed, PlaybackSession
+from reel_tui.player.session import PlaybackFailed, PlaybackSession, ProgressNotSaved
 from tests.session.conftest import (
     SETTINGS,
     Clips,
@@ -32,6 +32,7 @@ from tests.session.conftest import (
     open_engine,
     wait_until,
 )
+from tests.tmpfs import fill, small_tmpfs
 
 INTRO = Marker(MarkerKind.INTRO, 0.0, 3.0)
 
@@ -130,6 +131,34 @@ def test_reports_made_offline_are_delivered_later_in_order_once(
     events = [r[3] for r in server.received[before:]]
     assert events == [PlaybackEvent.START, PlaybackEvent.PAUSE, PlaybackEvent.STOP], events
     assert wait_until(lambda: repo.unsynced_progress() == [])
+
+
+def test_on_a_full_disk_the_position_still_reaches_the_server_and_the_user_is_told(
+    tmp_path: Path, clips: Clips
+) -> None:
+    with small_tmpfs(tmp_path / "disk", "4m") as disk:
+        engine = open_engine(disk, ServerEngine)
+        library = build_library(engine, lay_out(tmp_path / "media", clips))
+        server = server_of(library)
+        server.online = True
+        session = PlaybackSession(engine, SETTINGS, lambda: make_player("mpv"))
+        log = SessionLog()
+        session.add_listener(log)
+        try:
+            filler = fill(disk)
+            session.play(library.movie.id, start_s=5.0)
+            log.wait_now(lambda n: n.state is PlayerState.PLAYING)
+            session.stop()
+            assert wait_until(lambda: any(r[3] is PlaybackEvent.STOP for r in server.received))
+            [stop] = [r for r in server.received if r[3] is PlaybackEvent.STOP]
+            assert stop[0] == library.movie.id and stop[1] >= 4.5, server.received
+            told = log.wait_for(lambda e: isinstance(e, ProgressNotSaved))
+            assert isinstance(told, ProgressNotSaved) and "is full" in told.message
+            assert engine.repo.get_progress(library.movie.id) is None
+            filler.unlink()
+        finally:
+            session.close()
+            engine.close()
 
 
 def test_a_new_session_flushes_what_an_earlier_one_queued(server_library: Library) -> None:

@@ -15,11 +15,14 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from reel_tui.app import ReelApp
+from reel_tui.config_schema import Config
 from reel_tui.dialogs.resume import ResumeDialog
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import Progress
+from reel_tui.locations import resolve
 from reel_tui.screens.details import DetailsScreen
 from reel_tui.widgets.transport_bar import SeekLine, TransportBar
+from tests.tmpfs import fill, small_tmpfs
 from tests.tui.conftest import settle
 from tests.tui.playback_helpers import (
     LONG_S,
@@ -213,6 +216,33 @@ async def test_a_deleted_file_gives_a_notification(
         assert "Pilot" in notes[0].message or "S01E01" in notes[0].message
         assert not bar_shown(app)
         assert app.is_running
+
+
+async def test_a_full_disk_while_playing_is_told_once(media: PlaybackMedia, tmp_path: Path) -> None:
+    with small_tmpfs(tmp_path / "disk", "4m") as disk:
+        engine = Engine.open(Config(), resolve(disk / "config.toml", disk / "data"))
+        sessions = Sessions(engine)
+        try:
+            add_shows(engine, media.shows)
+            filler = fill(disk)
+            app = playing_app(engine, sessions.build())
+            async with app.run_test(size=(80, 24)) as pilot:
+                await start_pilot(pilot, app)
+                await pilot.press("space")  # pause: a save, which the full disk refuses
+                await wait_until(pilot, lambda: bool(app._notifications), "a notification")
+                await pilot.press("space", "space")  # play, pause: the next refused save
+                await wait_until(pilot, lambda: "paused" in bar_text(app, "status"), "paused")
+                await pilot.pause(0.3)
+                notes = list(app._notifications)
+                assert len(notes) == 1, [n.message for n in notes]
+                assert notes[0].title == "Position not saved"
+                assert notes[0].severity == "warning"
+                assert "is full" in notes[0].message
+                assert bar_shown(app)  # playback goes on
+            filler.unlink()
+        finally:
+            sessions.close()
+            engine.close()
 
 
 async def test_transport_keys_yield_to_typing_and_to_the_screens_own_keys(

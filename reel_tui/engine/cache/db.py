@@ -9,6 +9,7 @@ another) without peewee's global binding. The tables themselves are created by
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 import threading
@@ -18,7 +19,12 @@ from typing import Any
 
 import peewee
 
-from reel_tui.engine.errors import CacheCorruptError, CacheError, CacheLockedError
+from reel_tui.engine.errors import (
+    CacheCorruptError,
+    CacheError,
+    CacheFullError,
+    CacheLockedError,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -26,6 +32,14 @@ _CORRUPT_MESSAGES = re.compile(
     r"not a database|malformed|corrupt|disk image|file is encrypted", re.IGNORECASE
 )
 _LOCKED_MESSAGES = re.compile(r"database is locked|database table is locked|busy", re.IGNORECASE)
+_FULL_MESSAGES = re.compile(r"database or disk is full", re.IGNORECASE)
+_IO_MESSAGES = re.compile(r"disk I/O error", re.IGNORECASE)
+_NEARLY_FULL_BYTES = 1 << 20
+"""An I/O error with less than this left on the cache's disk is the disk being full (SQLite
+says "disk I/O error", not "full", when it cannot create the shared-memory file on opening)."""
+_ROLLBACK_FAILED = re.compile(r"cannot rollback|no such savepoint", re.IGNORECASE)
+"""After a full disk or an I/O error SQLite rolls the transaction back itself; the rollback
+asked for on the way out then fails with one of these and hides the error that matters."""
 
 
 def corrupt_error(path: Path, detail: str) -> CacheCorruptError:
@@ -44,8 +58,35 @@ def locked_error(path: Path, detail: str) -> CacheLockedError:
     )
 
 
+def full_error(path: Path, detail: str) -> CacheFullError:
+    """The error a write to a cache on a full disk gives."""
+    return CacheFullError(
+        f"The disk holding the cache {path} (or its temporary files) is full ({detail}). "
+        "The change was not written and the cache is as it was: free some space and try again."
+    )
+
+
+def _nearly_full(path: Path) -> bool:
+    """Whether the disk holding `path` has (almost) no room left for this user."""
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < _NEARLY_FULL_BYTES
+
+
+def _cause(error: BaseException) -> BaseException:
+    """The error a failed rollback hides, or `error` itself."""
+    while _ROLLBACK_FAILED.search(str(error)) and isinstance(
+        error.__context__, sqlite3.Error | peewee.DatabaseError
+    ):
+        error = error.__context__
+    return error
+
+
 def classify(error: BaseException, path: Path) -> CacheError | None:
     """The CacheError an SQLite error stands for, or None if it is not about the file."""
+    error = _cause(error)
     if not isinstance(error, sqlite3.Error | peewee.DatabaseError):
         return None
     if isinstance(error, sqlite3.IntegrityError | peewee.IntegrityError):
@@ -53,6 +94,8 @@ def classify(error: BaseException, path: Path) -> CacheError | None:
     message = str(error)
     if _LOCKED_MESSAGES.search(message):
         return locked_error(path, message)
+    if _FULL_MESSAGES.search(message) or (_IO_MESSAGES.search(message) and _nearly_full(path)):
+        return full_error(path, message)
     if _CORRUPT_MESSAGES.search(message):
         return corrupt_error(path, message)
     if "unable to open" in message:
@@ -62,14 +105,18 @@ def classify(error: BaseException, path: Path) -> CacheError | None:
 
 @contextlib.contextmanager
 def translate_errors(path: Path) -> Iterator[None]:
-    """Turn SQLite's damaged/locked errors into CacheCorruptError/CacheLockedError."""
+    """Turn SQLite's damaged/locked/full errors into CacheCorruptError/CacheLockedError/
+    CacheFullError."""
     try:
         yield
     except (sqlite3.Error, peewee.DatabaseError) as error:
-        cache_error = classify(error, path)
+        cause = _cause(error)
+        cache_error = classify(cause, path)
         if cache_error is None:
-            raise
-        raise cache_error from error
+            if cause is error:
+                raise
+            raise cause from None
+        raise cache_error from cause
 
 
 def check_header(path: Path) -> None:
