@@ -194,19 +194,25 @@ def test_showing_the_library_loads_no_keyring_and_no_http_client(
     assert not silent_server.accepted
 
 
-@pytest.mark.parametrize("command", [(), ("tui",)], ids=["reel", "reel tui"])
-def test_a_broken_config_stops_the_tui_with_status_2(
-    isolated_home: Path, command: tuple[str, ...]
-) -> None:
-    # `reel` alone starts without the command-line parser, with the same exit statuses.
-    (isolated_home / "config.toml").write_text("[sync]\ninterval_minutes = 0\n")
-    result = subprocess.run(
+def run_reel(command: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+    """`reel` with these arguments, with no terminal, until it ends; what it said and its
+    status."""
+    return subprocess.run(
         [sys.executable, "-m", "reel_tui", *command],
         capture_output=True,
         text=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
+
+
+@pytest.mark.parametrize("command", [(), ("tui",)], ids=["reel", "reel tui"])
+def test_a_broken_config_stops_the_tui_with_status_2(
+    isolated_home: Path, command: tuple[str, ...]
+) -> None:
+    # `reel` alone starts without the command-line parser, with the same exit statuses.
+    (isolated_home / "config.toml").write_text("[sync]\ninterval_minutes = 0\n")
+    result = run_reel(command)
     assert result.returncode == 2
     config = isolated_home / "config.toml"
     assert f"reel: {config}:2: sync.interval_minutes must be at least 1" in result.stderr
@@ -220,13 +226,7 @@ def test_an_unusable_cache_stops_the_tui_with_status_1(
     data = isolated_home / "data"
     data.mkdir(parents=True, exist_ok=True)
     (data / "cache.db").write_bytes(b"not a database, only words " * 100)
-    result = subprocess.run(
-        [sys.executable, "-m", "reel_tui", *command],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    result = run_reel(command)
     assert result.returncode == 1
     assert result.stderr.startswith("reel: ")
     assert "Traceback" not in result.stderr

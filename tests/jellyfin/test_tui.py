@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from reel_tui.app import ReelApp
 from reel_tui.dialogs.add_jellyfin import AddJellyfinDialog, QuickConnectDialog
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import ItemQuery, Source, SourceKind
@@ -31,27 +32,50 @@ async def _wait_until(
         await pilot.pause(0.05)
 
 
+async def open_add_jellyfin(app: ReelApp, pilot: Pilot[None]) -> AddJellyfinDialog:
+    """The Add Jellyfin dialog, opened from the Sources screen (2, then j)."""
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.press("j")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, AddJellyfinDialog)
+    return dialog
+
+
+async def open_quick_connect(app: ReelApp, pilot: Pilot[None], url: str) -> QuickConnectDialog:
+    """The Quick Connect dialog, started from the Add Jellyfin dialog for the server at `url`
+    (before its code is shown)."""
+    add_dialog = await open_add_jellyfin(app, pilot)
+    add_dialog.query_one("#jellyfin-url", Input).value = url
+    await pilot.click("#quick-connect")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, QuickConnectDialog)
+    return dialog
+
+
+async def sign_in(pilot: Pilot[None], dialog: AddJellyfinDialog, url: str, password: str) -> None:
+    """Sign in from the dialog as alice with `password` on the server at `url`."""
+    dialog.query_one("#jellyfin-url", Input).value = url
+    dialog.query_one("#jellyfin-username", Input).value = "alice"
+    dialog.query_one("#jellyfin-password", Input).value = password
+    await pilot.click("#sign-in")
+    await settle(pilot)
+
+
 async def test_add_a_jellyfin_server_with_a_password_and_sync_it(
     engine: Engine, jellyfin_server: FakeJellyfinServer
 ) -> None:
     app = make_app(engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("j")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, AddJellyfinDialog)
+        dialog = await open_add_jellyfin(app, pilot)
         await pilot.press("enter")  # nothing typed: refused, the dialog stays
         assert app.screen is dialog
         assert "address" in str(dialog.query_one("#jellyfin-error", Static).render())
 
-        dialog.query_one("#jellyfin-url", Input).value = jellyfin_server.url
-        dialog.query_one("#jellyfin-username", Input).value = "alice"
-        dialog.query_one("#jellyfin-password", Input).value = "wonderland"
-        await pilot.click("#sign-in")
-        await settle(pilot)
+        await sign_in(pilot, dialog, jellyfin_server.url, "wonderland")
 
         assert isinstance(app.screen, SourcesScreen)
         [source] = engine.list_sources()
@@ -79,17 +103,8 @@ async def test_a_wrong_password_is_shown_and_nothing_is_added(
 ) -> None:
     app = make_app(engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("j")
-        await pilot.pause()
-        dialog = app.screen
-        dialog.query_one("#jellyfin-url", Input).value = jellyfin_server.url
-        dialog.query_one("#jellyfin-username", Input).value = "alice"
-        dialog.query_one("#jellyfin-password", Input).value = "wrong"
-        await pilot.click("#sign-in")
-        await settle(pilot)
+        dialog = await open_add_jellyfin(app, pilot)
+        await sign_in(pilot, dialog, jellyfin_server.url, "wrong")
         assert engine.list_sources() == []
         assert any("user name or password" in str(n.message) for n in app._notifications)
         # The dialog comes back with the address and user name, ready for another try.
@@ -108,16 +123,7 @@ async def test_quick_connect_shows_the_code_and_adds_the_server_once_approved(
 ) -> None:
     app = make_app(engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("j")
-        await pilot.pause()
-        app.screen.query_one("#jellyfin-url", Input).value = jellyfin_server.url
-        await pilot.click("#quick-connect")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, QuickConnectDialog)
+        dialog = await open_quick_connect(app, pilot, jellyfin_server.url)
         dialog.poll_interval_s = 0.05
         await _wait_until(pilot, lambda: dialog.code is not None)
         code = dialog.code
@@ -134,16 +140,7 @@ async def test_quick_connect_can_be_cancelled_with_escape(
 ) -> None:
     app = make_app(engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("j")
-        await pilot.pause()
-        app.screen.query_one("#jellyfin-url", Input).value = jellyfin_server.url
-        await pilot.click("#quick-connect")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, QuickConnectDialog)
+        dialog = await open_quick_connect(app, pilot, jellyfin_server.url)
         await _wait_until(pilot, lambda: dialog.code is not None)
         await pilot.press("escape")
         await settle(pilot)

@@ -7,16 +7,18 @@ be opened (run_test's headless driver cannot hand the terminal over, which is to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from textual.pilot import Pilot
 
 from reel_tui import locations
 from reel_tui.app import ReelApp
@@ -28,7 +30,7 @@ from reel_tui.engine.sample_media import make_clip
 from reel_tui.player.choose import create_player
 from reel_tui.player.session import PlaybackSession
 from tests.tui.playback_helpers import wait_until
-from tests.tui.test_tmux import Pane
+from tests.tui.test_tmux import Pane, exit_status
 
 REEL = Path(sys.prefix) / "bin" / "reel"
 CLIP_S = 3
@@ -124,10 +126,7 @@ def wait_for_tui_back(pane: Pane, timeout_s: float = 15.0) -> str:
 def quit_reel(pane: Pane, exit_file: Path) -> None:
     """q still reaches the TUI: it quits cleanly."""
     pane.keys("q")
-    deadline = time.monotonic() + 15
-    while not exit_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert exit_file.read_text().strip() == "EXIT=0"
+    assert exit_status(exit_file) == "EXIT=0"
 
 
 in_tmux = [
@@ -199,10 +198,12 @@ def display_session(engine: Engine) -> PlaybackSession:
     return PlaybackSession(engine, settings, lambda: create_player("mpv", MISSING_DISPLAY, False))
 
 
-@needs_mpv
-async def test_a_display_that_cannot_be_opened_offers_the_terminal(
+@contextlib.asynccontextmanager
+async def terminal_offer(
     engine: Engine, tmp_path: Path
-) -> None:
+) -> AsyncIterator[tuple[ReelApp, Pilot[None], Item]]:
+    """The app after playing a movie on a display that cannot be opened, once it offers the
+    terminal; the app, its pilot and the movie."""
     movie = add_movie(engine, tmp_path / "media")
     session = display_session(engine)
     app = ReelApp(engine=engine, config=Config(), background=False, session=session)
@@ -212,20 +213,28 @@ async def test_a_display_that_cannot_be_opened_offers_the_terminal(
             await wait_until(
                 pilot, lambda: isinstance(app.screen, PlayInTerminalDialog), "the offer"
             )
-            assert isinstance(app.screen, PlayInTerminalDialog)
-            assert f"The X display {MISSING_DISPLAY} is not running" in app.screen.problem
-            # run_test's driver cannot give the terminal away: accepting says so, no crash.
-            await pilot.pause()
-            await pilot.click("#confirm")
-            await wait_until(
-                pilot,
-                lambda: any("cannot be handed over" in str(n.message) for n in app._notifications),
-                "the message about the terminal",
-            )
-            assert not isinstance(app.screen, PlayInTerminalDialog)
-            assert app.plays_in_terminal
+            yield app, pilot, movie
     finally:
         session.close()
+
+
+@needs_mpv
+async def test_a_display_that_cannot_be_opened_offers_the_terminal(
+    engine: Engine, tmp_path: Path
+) -> None:
+    async with terminal_offer(engine, tmp_path) as (app, pilot, movie):
+        assert isinstance(app.screen, PlayInTerminalDialog)
+        assert f"The X display {MISSING_DISPLAY} is not running" in app.screen.problem
+        # run_test's driver cannot give the terminal away: accepting says so, no crash.
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await wait_until(
+            pilot,
+            lambda: any("cannot be handed over" in str(n.message) for n in app._notifications),
+            "the message about the terminal",
+        )
+        assert not isinstance(app.screen, PlayInTerminalDialog)
+        assert app.plays_in_terminal
     assert engine.repo.get_progress(movie.id) is None
 
 
@@ -233,21 +242,11 @@ async def test_a_display_that_cannot_be_opened_offers_the_terminal(
 async def test_declining_the_terminal_leaves_the_app_as_it_was(
     engine: Engine, tmp_path: Path
 ) -> None:
-    movie = add_movie(engine, tmp_path / "media")
-    session = display_session(engine)
-    app = ReelApp(engine=engine, config=Config(), background=False, session=session)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            app.play_item(movie.id, 0.0)
-            await wait_until(
-                pilot, lambda: isinstance(app.screen, PlayInTerminalDialog), "the offer"
-            )
-            await pilot.press("escape")
-            await pilot.pause()
-            assert not isinstance(app.screen, PlayInTerminalDialog)
-            assert not app.plays_in_terminal
-            assert app.now_playing is None
-            notes = [str(n.message) for n in app._notifications]
-            assert any(MISSING_DISPLAY in note for note in notes)
-    finally:
-        session.close()
+    async with terminal_offer(engine, tmp_path) as (app, pilot, _movie):
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PlayInTerminalDialog)
+        assert not app.plays_in_terminal
+        assert app.now_playing is None
+        notes = [str(n.message) for n in app._notifications]
+        assert any(MISSING_DISPLAY in note for note in notes)

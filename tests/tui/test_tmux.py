@@ -90,23 +90,40 @@ def pane_factory(tmp_path: Path) -> Iterator[list[Pane]]:
         pane.kill()
 
 
+def start_reel(
+    panes: list[Pane], tmp_path: Path, data_dir: Path, size: tuple[int, int] = (80, 24)
+) -> tuple[Pane, Path]:
+    """`reel` in a new pane of `size` on the cache in `data_dir`; the pane and the file its
+    exit status is written to once it ends."""
+    exit_file = tmp_path / "exit-status"
+    pane = Pane(f"reel-test-{uuid.uuid4().hex[:10]}")
+    panes.append(pane)
+    # COLUMNS/LINES (set by pytest's terminal) would override the pane's real size.
+    command = f"env -u COLUMNS -u LINES '{REEL}'; echo EXIT=$? > '{exit_file}'"
+    env = {
+        "REEL_DATA_DIR": str(data_dir),
+        "REEL_CONFIG": os.environ["REEL_CONFIG"],
+        "HOME": os.environ["HOME"],
+    }
+    width, height = size
+    pane.start(width, height, env, command)
+    return pane, exit_file
+
+
+def exit_status(exit_file: Path, timeout_s: float = 15.0) -> str:
+    """What the pane's shell wrote once `reel` ended (``EXIT=<status>``)."""
+    deadline = time.monotonic() + timeout_s
+    while not exit_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return exit_file.read_text().strip()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
 def test_reel_in_tmux_browses_to_an_episode_and_quits(
     synced_data_dir: Path, tmp_path: Path, pane_factory: list[Pane], size: tuple[int, int]
 ) -> None:
     assert REEL.exists(), "the reel console script is not installed in this environment"
-    width, height = size
-    exit_file = tmp_path / "exit-status"
-    pane = Pane(f"reel-test-{uuid.uuid4().hex[:10]}")
-    pane_factory.append(pane)
-    # COLUMNS/LINES (set by pytest's terminal) would override the pane's real size.
-    command = f"env -u COLUMNS -u LINES '{REEL}'; echo EXIT=$? > '{exit_file}'"
-    env = {
-        "REEL_DATA_DIR": str(synced_data_dir),
-        "REEL_CONFIG": os.environ["REEL_CONFIG"],
-        "HOME": os.environ["HOME"],
-    }
-    pane.start(width, height, env, command)
+    pane, exit_file = start_reel(pane_factory, tmp_path, synced_data_dir, size)
     pane.wait_for("Alien")
     pane.keys("t")
     pane.wait_for("Breaking Bad")
@@ -124,10 +141,7 @@ def test_reel_in_tmux_browses_to_an_episode_and_quits(
     pane.keys("Enter")
     pane.wait_for("Cannot play")
     pane.keys("q")
-    deadline = time.monotonic() + 15
-    while not exit_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert exit_file.read_text().strip() == "EXIT=0"
+    assert exit_status(exit_file) == "EXIT=0"
 
 
 @pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
@@ -136,16 +150,7 @@ def test_reel_quits_cleanly_on_hangup_and_terminate(
 ) -> None:
     """An SSH connection that drops (SIGHUP) or a shutdown (SIGTERM) quits as `q` does: the
     cache is closed, so the next start has no half-written file to check."""
-    exit_file = tmp_path / "exit-status"
-    pane = Pane(f"reel-test-{uuid.uuid4().hex[:10]}")
-    pane_factory.append(pane)
-    command = f"env -u COLUMNS -u LINES '{REEL}'; echo EXIT=$? > '{exit_file}'"
-    env = {
-        "REEL_DATA_DIR": str(synced_data_dir),
-        "REEL_CONFIG": os.environ["REEL_CONFIG"],
-        "HOME": os.environ["HOME"],
-    }
-    pane.start(80, 24, env, command)
+    pane, exit_file = start_reel(pane_factory, tmp_path, synced_data_dir)
     pane.wait_for("Alien")
     shell = pane.tmux("display-message", "-p", "-t", "reel", "#{pane_pid}").strip()
     [reel_pid] = subprocess.run(
@@ -154,8 +159,5 @@ def test_reel_quits_cleanly_on_hangup_and_terminate(
     wal = synced_data_dir / "cache.db-wal"
     assert wal.exists()  # the app has the cache open
     os.kill(int(reel_pid), number)
-    deadline = time.monotonic() + 15
-    while not exit_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert exit_file.read_text().strip() == "EXIT=0"
+    assert exit_status(exit_file) == "EXIT=0"
     assert not wal.exists()  # closed: SQLite removes the log of a cleanly closed file

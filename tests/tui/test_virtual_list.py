@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
@@ -57,6 +58,14 @@ class QuickRows(CountingRows):
 
 class FailingRows(ListRows):
     def count(self) -> int:
+        raise CacheError("the cache is locked")
+
+
+class QuickFailingRows(FailingRows):
+    def is_quick(self, offset: int) -> bool:
+        return True
+
+    def page(self, offset: int, limit: int) -> Sequence[Item]:
         raise CacheError("the cache is locked")
 
 
@@ -188,25 +197,6 @@ async def test_the_scrollbar_follows_the_count_of_each_new_source() -> None:
         assert on_screen(app)[3].strip().startswith("Film 00002")
 
 
-async def test_a_quick_source_that_fails_is_reported_from_its_worker() -> None:
-    class QuickFailing(FailingRows):
-        def is_quick(self, offset: int) -> bool:
-            return True
-
-        def page(self, offset: int, limit: int) -> Sequence[Item]:
-            raise CacheError("the cache is locked")
-
-    seen: list[Message] = []
-    app = ListApp(QuickFailing(movies(PAGE_SIZE * 3)))
-    async with app.run_test(size=(80, 20), message_hook=seen.append) as pilot:
-        for _ in range(100):  # not settle(): waiting on a failed worker raises
-            await pilot.pause(0.02)
-            if any(isinstance(m, MediaTable.LoadFailed) for m in seen):
-                break
-        assert any(isinstance(m, MediaTable.LoadFailed) for m in seen)
-        assert app.is_running
-
-
 async def test_click_moves_the_cursor_and_a_second_click_selects() -> None:
     selected: list[Message] = []
     app = ListApp(ListRows(movies(30)))
@@ -228,9 +218,11 @@ async def test_click_moves_the_cursor_and_a_second_click_selects() -> None:
         assert table.cursor_row == 4
 
 
-async def test_a_failing_source_is_reported_not_raised() -> None:
+@pytest.mark.parametrize("failing", [FailingRows, QuickFailingRows], ids=["worker", "quick"])
+async def test_a_failing_source_is_reported_not_raised(failing: type[FailingRows]) -> None:
+    # A quick source is read on the UI thread, yet its failure is reported from its worker.
     seen: list[Message] = []
-    app = ListApp(FailingRows(movies(PAGE_SIZE * 3)))
+    app = ListApp(failing(movies(PAGE_SIZE * 3)))
     async with app.run_test(size=(80, 20), message_hook=seen.append) as pilot:
         for _ in range(100):  # not settle(): waiting on a failed worker raises
             await pilot.pause(0.02)

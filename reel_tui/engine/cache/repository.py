@@ -1,6 +1,9 @@
 """The cache's public face: engine.models values in, engine.models values out.
 
-No peewee object leaves this module. One Repository wraps one open SQLite file.
+No peewee object leaves this module. One Repository wraps one open SQLite file. The catalogue
+(sources, libraries, items, merged groups) is read and written here; playback progress, the
+local file index, preferences and sync metadata are in ``repository_state.py``
+(`RepositoryState`, a mixin of `Repository`).
 
 Beyond the core interface:
 
@@ -20,16 +23,15 @@ Beyond the core interface:
 from __future__ import annotations
 
 import contextlib
-import functools
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 import peewee
 
-from reel_tui.engine.cache import item_reads, merge, state
+from reel_tui.engine.cache import item_reads, merge
 from reel_tui.engine.cache import items as item_store
 from reel_tui.engine.cache.db import (
     CacheDatabase,
@@ -39,9 +41,11 @@ from reel_tui.engine.cache.db import (
     check_header,
     translate_errors,
 )
+from reel_tui.engine.cache.guard import guarded
 from reel_tui.engine.cache.items import ItemChanges
 from reel_tui.engine.cache.merge import MergeStats
 from reel_tui.engine.cache.migrations import left_unfinished, prepare_file
+from reel_tui.engine.cache.repository_state import RepositoryState
 from reel_tui.engine.cache.rows import dumps, item_from_row, loads_mapping
 from reel_tui.engine.cache.state import IndexedFile
 from reel_tui.engine.errors import (
@@ -55,37 +59,11 @@ from reel_tui.engine.models import (
     ItemQuery,
     Library,
     LibraryKind,
-    Progress,
     Source,
     SourceKind,
 )
 
 __all__ = ["IndexedFile", "ItemChanges", "Repository"]
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _guarded(
-    method: Callable[Concatenate[Repository, _P], _R],
-) -> Callable[Concatenate[Repository, _P], _R]:
-    """Report a damaged or locked file as CacheCorruptError / CacheLockedError."""
-
-    def wrapper(self: Repository, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with translate_errors(self.path):
-            try:
-                return method(self, *args, **kwargs)
-            except (sqlite3.IntegrityError, peewee.IntegrityError) as error:
-                # Every foreign key of the cache points at sources.
-                if "FOREIGN KEY" not in str(error):
-                    raise
-                raise SourceNotFoundError(
-                    "The source of these rows is not in the cache (was it removed meanwhile?)"
-                ) from error
-
-    functools.update_wrapper(wrapper, method)
-    return wrapper
 
 
 def _source_from_row(row: Sequence[Any]) -> Source:
@@ -126,7 +104,7 @@ _SOURCE_COLUMNS = (
 )
 
 
-class Repository:
+class Repository(RepositoryState):
     """Reads and writes the cache. Thread-safe: each thread gets its own connection."""
 
     def __init__(self, db: CacheDatabase, path: Path) -> None:
@@ -196,7 +174,7 @@ class Repository:
 
     # sources and libraries -----------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def add_source(self, source: Source) -> Source:
         """Store a new source (SourceError if its id is taken)."""
         values = _source_values(source)
@@ -207,7 +185,7 @@ class Repository:
             raise SourceError(f"A source with id {source.id} already exists") from error
         return source
 
-    @_guarded
+    @guarded
     def update_source(self, source: Source) -> Source:
         """Store a changed source (SourceNotFoundError if it was removed)."""
         query = SourceRow.update(_source_values(source)).where(SourceRow.id == source.id)
@@ -215,7 +193,7 @@ class Repository:
             raise SourceNotFoundError(f"No source with id {source.id}")
         return source
 
-    @_guarded
+    @guarded
     def get_source(self, source_id: str) -> Source:
         rows = list(
             SourceRow.select(*_SOURCE_COLUMNS)
@@ -227,13 +205,13 @@ class Repository:
             raise SourceNotFoundError(f"No source with id {source_id}")
         return _source_from_row(rows[0])
 
-    @_guarded
+    @guarded
     def list_sources(self) -> list[Source]:
         """Every source, oldest first."""
         query = SourceRow.select(*_SOURCE_COLUMNS).order_by(SourceRow.created_at, SourceRow.name)
         return [_source_from_row(row) for row in query.tuples().execute(self._db)]
 
-    @_guarded
+    @guarded
     def remove_source(self, source_id: str) -> None:
         """Remove a source with its libraries, items, progress, file index and sync data."""
         with self._db.atomic():
@@ -242,7 +220,7 @@ class Repository:
         if deleted == 0:
             raise SourceNotFoundError(f"No source with id {source_id}")
 
-    @_guarded
+    @guarded
     def upsert_libraries(self, libraries: Iterable[Library]) -> None:
         rows = [
             (lib.id, lib.source_id, lib.name, lib.kind.value, lib.remote_id, lib.item_count)
@@ -257,7 +235,7 @@ class Repository:
                 rows,
             )
 
-    @_guarded
+    @guarded
     def list_libraries(self, source_id: str | None = None) -> list[Library]:
         """Libraries by name; item_count is the number of movies and shows in each now."""
         top_level = (ItemKind.MOVIE.value, ItemKind.SHOW.value)
@@ -292,7 +270,7 @@ class Repository:
 
     # items ---------------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def get_item(self, item_id: str) -> Item:
         query = item_reads.item_select().where(ItemRow.id == item_id)
         rows = list(query.tuples().execute(self._db))
@@ -300,22 +278,22 @@ class Repository:
             raise ItemNotFoundError(f"No item with id {item_id}")
         return item_from_row(rows[0])
 
-    @_guarded
+    @guarded
     def list_items(self, query: ItemQuery) -> list[Item]:
         """A page of items: filtered, sorted and paged as `query` says."""
         return item_reads.list_items(self._db, query)
 
-    @_guarded
+    @guarded
     def with_group_progress(self, shown: list[Item]) -> list[Item]:
         """Shown items of merged groups with the watched state their group last had."""
         return item_reads.with_group_progress(self._db.raw(), shown)
 
-    @_guarded
+    @guarded
     def count_items(self, query: ItemQuery) -> int:
         """How many items `query` matches, ignoring its offset and limit."""
         return item_reads.count_items(self._db, query)
 
-    @_guarded
+    @guarded
     def replace_items(self, source_id: str, items: Sequence[Item]) -> ItemChanges:
         """Make the source's items exactly `items`, in one transaction.
 
@@ -325,19 +303,19 @@ class Repository:
         with self._db.atomic():
             return item_store.write_items(self._db.raw(), items, replace_source=source_id)
 
-    @_guarded
+    @guarded
     def upsert_items(self, items: Sequence[Item]) -> ItemChanges:
         """Insert new and update changed items, deleting nothing."""
         with self._db.atomic():
             return item_store.write_items(self._db.raw(), items)
 
-    @_guarded
+    @guarded
     def delete_items(self, item_ids: Iterable[str]) -> int:
         """Delete items by id (their progress is kept); returns how many there were."""
         with self._db.atomic():
             return item_store.delete_item_ids(self._db.raw(), item_ids)
 
-    @_guarded
+    @guarded
     def remote_ids(self, source_id: str) -> dict[str, str]:
         """The server ids of a source's items, mapped to our item ids (for deletion sweeps)."""
         query = ItemRow.select(ItemRow.remote_id, ItemRow.id).where(
@@ -345,7 +323,7 @@ class Repository:
         )
         return {remote: item_id for remote, item_id in query.tuples().execute(self._db)}
 
-    @_guarded
+    @guarded
     def get_item_by_remote_id(self, source_id: str, remote_id: str) -> Item:
         query = item_reads.item_select().where(
             (ItemRow.source_id == source_id) & (ItemRow.remote_id == remote_id)
@@ -355,78 +333,9 @@ class Repository:
             raise ItemNotFoundError(f"No item of {source_id} with server id {remote_id}")
         return item_from_row(rows[0])
 
-    # playback progress ---------------------------------------------------------------------
-
-    @_guarded
-    def save_progress(self, progress: Progress) -> None:
-        """Store where the user is in an item (replacing what was there)."""
-        state.save_progress(self._db, progress)
-
-    @_guarded
-    def get_progress(self, item_id: str) -> Progress | None:
-        return state.get_progress(self._db, item_id)
-
-    @_guarded
-    def unsynced_progress(self, source_id: str | None = None) -> list[Progress]:
-        """Progress not yet delivered to its server, oldest first."""
-        return state.unsynced_progress(self._db, source_id)
-
-    @_guarded
-    def mark_progress_synced(self, item_ids: Iterable[str], *, up_to: float | None = None) -> None:
-        """Mark progress as delivered.
-
-        Args:
-            item_ids: the items whose progress reached the server.
-            up_to: the updated_at of the delivered reports; rows saved later stay unsynced.
-        """
-        state.mark_progress_synced(self._db, item_ids, up_to)
-
-    @_guarded
-    def save_server_progress(
-        self, source_id: str, progress: Sequence[Progress], covering: Iterable[str]
-    ) -> None:
-        """Store a server's progress of many items; synced rows of `covering` items not in
-        `progress` are deleted, unsynced rows (queued reports) are kept."""
-        state.save_server_progress(self._db, source_id, progress, covering)
-
-    # local file index ----------------------------------------------------------------------
-
-    @_guarded
-    def file_index(self, source_id: str) -> dict[str, IndexedFile]:
-        """The indexed files of a source, by path."""
-        return state.file_index(self._db, source_id)
-
-    @_guarded
-    def update_file_index(
-        self, source_id: str, upserts: Iterable[IndexedFile], deletes: Iterable[str]
-    ) -> None:
-        """Add or refresh index rows and drop deleted paths, in one transaction."""
-        state.update_file_index(self._db, source_id, upserts, deletes)
-
-    # preferences and sync metadata ---------------------------------------------------------
-
-    @_guarded
-    def get_preference(self, key: str, default: Any = None) -> Any:
-        return state.get_preference(self._db, key, default)
-
-    @_guarded
-    def set_preference(self, key: str, value: Any) -> None:
-        """Store a JSON-able value under `key`."""
-        state.set_preference(self._db, key, value)
-
-    @_guarded
-    def get_sync_meta(self, source_id: str, key: str) -> Any:
-        """A value a backend stored about its last sync (None when there is none)."""
-        return state.get_sync_meta(self._db, source_id, key)
-
-    @_guarded
-    def set_sync_meta(self, source_id: str, key: str, value: Any) -> None:
-        """Store a JSON-able value about a source's sync under `key`."""
-        state.set_sync_meta(self._db, source_id, key, value)
-
     # one library across sources (cache/merge.py) -----------------------------------------
 
-    @_guarded
+    @guarded
     def refresh_merge(self, source_id: str | None = None) -> MergeStats:
         """Recompute which items of different sources are the same.
 
@@ -436,14 +345,14 @@ class Repository:
         """
         return merge.refresh_merge(self._db.raw(), source_id)
 
-    @_guarded
+    @guarded
     def regroup_items(self, item_ids: list[str]) -> None:
         """Choose again which copy stands for the groups of these items (a download of one
         of them completed or was deleted: a downloaded copy is shown first)."""
         if item_ids:
             merge.regroup_items(self._db.raw(), item_ids)
 
-    @_guarded
+    @guarded
     def versions(self, item_id: str) -> list[Item]:
         """Every item that is the same movie, show, season or episode as `item_id` (itself
         included), each with its own progress, in no particular order."""
@@ -454,13 +363,13 @@ class Repository:
             raise ItemNotFoundError(f"No item with id {item_id}")
         return found
 
-    @_guarded
+    @guarded
     def shown_item(self, item_id: str) -> Item:
         """`get_item` with the watched state and position its group last had."""
         item = self.get_item(item_id)
         return self.with_group_progress([item])[0]
 
-    @_guarded
+    @guarded
     def get_items(self, item_ids: Sequence[str]) -> list[Item]:
         """The items of these ids that exist, in no particular order."""
         found: list[Item] = []
@@ -470,7 +379,7 @@ class Repository:
             found += [item_from_row(row) for row in query.tuples().execute(self._db)]
         return found
 
-    @_guarded
+    @guarded
     def merged_into(self, item_ids: Sequence[str]) -> dict[str, str]:
         """For those of `item_ids` shown through another item of their group: that item's id."""
         return merge.merged_targets(self._db.raw(), list(item_ids))
