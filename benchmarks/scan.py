@@ -9,8 +9,9 @@ extras, samples and odd shapes), then prints:
 2. an unchanged re-scan against a bare `os.scandir` + `stat` walk of the same tree, measured in
    the same run (goal: at most 2x);
 3. a re-scan after one new movie file landed in the library (a download finishing in a watched
-   folder) beside the same bare walk (goal: report; it should cost little more than the
-   unchanged re-scan, whatever the library's size).
+   folder), one after that file was renamed and one after it was deleted, beside the same bare
+   walk (goal: report; each should cost little more than the unchanged re-scan, whatever the
+   library's size).
 
 Usage: ``python -m benchmarks.scan [--files N] [--seed S] [--guessit-sample K] [--rounds R]``
 """
@@ -29,7 +30,7 @@ from benchmarks.report import Figure, print_table
 from reel_tui.engine.backends.local.backend import LocalBackend
 from reel_tui.engine.backends.local.naming_corpus import synthetic_library_paths
 from reel_tui.engine.cache.repository import Repository
-from reel_tui.engine.models import LibraryKind, Source, SourceKind
+from reel_tui.engine.models import LibraryKind, Source, SourceKind, SyncResult
 
 
 def build_tree(root: Path, paths: Sequence[str]) -> int:
@@ -74,17 +75,55 @@ def best_of_interleaved(rounds: int, *actions: Callable[[], object]) -> list[flo
     return [min(runs) for runs in timings]
 
 
+def _arrival(root: Path, round_: int) -> Path:
+    """The movie file `one_file_added` adds in a round."""
+    title = f"Benchmark Arrival {round_ + 1} (2031)"
+    return root / "Movies" / title / f"{title}.mkv"
+
+
+def _timed_sync(backend: LocalBackend) -> tuple[float, SyncResult]:
+    started = time.perf_counter()
+    result = backend.sync()
+    return time.perf_counter() - started, result
+
+
 def one_file_added(root: Path, backend: LocalBackend, rounds: int) -> float:
     """The fastest of `rounds` re-scans, each after one new movie file was added, in seconds."""
     timings = []
     for round_ in range(rounds):
-        folder = root / "Movies" / f"Benchmark Arrival {round_ + 1} (2031)"
-        folder.mkdir(parents=True)
-        (folder / f"Benchmark Arrival {round_ + 1} (2031).mkv").touch()
-        started = time.perf_counter()
-        result = backend.sync()
-        timings.append(time.perf_counter() - started)
+        path = _arrival(root, round_)
+        path.parent.mkdir(parents=True)
+        path.touch()
+        elapsed, result = _timed_sync(backend)
+        timings.append(elapsed)
         assert result.added >= 1, "the new movie was not added"
+    return min(timings)
+
+
+def one_file_renamed(root: Path, backend: LocalBackend, rounds: int) -> float:
+    """The fastest of `rounds` re-scans, each after one of the added movies' file was renamed
+    (a better copy's name), in seconds."""
+    timings = []
+    for round_ in range(rounds):
+        path = _arrival(root, round_)
+        path.rename(path.with_name(f"{path.stem} 1080p.mkv"))
+        elapsed, result = _timed_sync(backend)
+        timings.append(elapsed)
+        assert result.files_parsed == 1, "the renamed file was not parsed alone"
+    return min(timings)
+
+
+def one_file_removed(root: Path, backend: LocalBackend, rounds: int) -> float:
+    """The fastest of `rounds` re-scans, each after one of the added movies was deleted."""
+    timings = []
+    for round_ in range(rounds):
+        folder = _arrival(root, round_).parent
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+        elapsed, result = _timed_sync(backend)
+        timings.append(elapsed)
+        assert result.removed >= 1, "the deleted movie was not removed"
     return min(timings)
 
 
@@ -125,6 +164,8 @@ def measure(files: int, seed: int, guessit_sample: int, rounds: int) -> list[Fig
             bare, rescan = best_of_interleaved(rounds, lambda: bare_walk(str(root)), backend.sync)
             assert backend.sync().files_parsed == 0, "an unchanged re-scan parsed files"
             added = one_file_added(root, backend, rounds)
+            renamed = one_file_renamed(root, backend, rounds)
+            removed = one_file_removed(root, backend, rounds)
         finally:
             repo.close()
     guessit_ms = guessit_ms_per_name(paths, guessit_sample, seed)
@@ -148,14 +189,15 @@ def measure(files: int, seed: int, guessit_sample: int, rounds: int) -> list[Fig
             rescan <= 2 * bare,
             baseline_name="bare os.scandir+stat walk",
         ),
-        Figure(
-            "one file added, re-scan",
-            added,
-            bare,
-            "s",
-            "report",
-            True,
-            baseline_name="bare os.scandir+stat walk",
+        *(
+            Figure(
+                name, value, bare, "s", "report", True, baseline_name="bare os.scandir+stat walk"
+            )
+            for name, value in (
+                ("one file added, re-scan", added),
+                ("one file renamed, re-scan", renamed),
+                ("one file removed, re-scan", removed),
+            )
         ),
     ]
 

@@ -354,6 +354,10 @@ SCENARIO_STEPS: list[tuple[str, list[str]]] = [
     # A second movie under Shorts: the trailer there no longer knows whose it is, then again.
     ("add", ["Shorts/Lone (2006)/Lone (2006).mkv"]),
     ("delete", ["Shorts/Lone (2006)/Lone (2006).mkv"]),
+    # Three movies under Shorts, then two, then one: the trailer knows its owner only at one.
+    ("add", ["Shorts/Lone (2006)/Lone (2006).mkv", "Shorts/Cobalt (2007)/Cobalt (2007).mkv"]),
+    ("delete", ["Shorts/Lone (2006)/Lone (2006).mkv"]),
+    ("delete", ["Shorts/Cobalt (2007)/Cobalt (2007).mkv"]),
 ]
 
 

@@ -7,14 +7,13 @@ Functions here take the open ``CacheDatabase`` and run in the caller's transacti
 from __future__ import annotations
 
 import json
+import json.scanner
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from reel_tui.engine.cache.db import (
     CacheDatabase,
-    FileIndexRow,
     ItemRow,
     PreferenceRow,
     ProgressRow,
@@ -26,15 +25,86 @@ from reel_tui.engine.models import Progress
 _BATCH = 500
 
 
-@dataclass(frozen=True, slots=True)
 class IndexedFile:
-    """A row of the local file index: what a file looked like when it was last parsed."""
+    """A row of the local file index: what a file looked like when it was last parsed.
+
+    Read-only by convention. A row read from the cache keeps its `parsed` column as the JSON
+    text and decodes it when first read (about 1.2 us a row): a sync that finds nothing
+    changed, or re-parses every file (`full`), never decodes the rows it only compares by
+    size and mtime.
+    """
+
+    __slots__ = ("_parsed", "_parsed_json", "mtime_ns", "path", "size")
 
     path: str
     size: int
     mtime_ns: int
-    parsed: Mapping[str, Any]
-    """The naming parser's result (JSON-able), reused while size and mtime are unchanged."""
+
+    def __init__(
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        parsed: Mapping[str, Any] | None = None,
+        *,
+        parsed_json: str | None = None,
+    ) -> None:
+        """Args:
+        parsed: the naming parser's result (JSON-able), reused while size and mtime are
+            unchanged; None: decoded from `parsed_json` when first read (empty if both are
+            None).
+        parsed_json: the stored JSON text of `parsed`.
+        """
+        self.path = path
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self._parsed = parsed
+        self._parsed_json = parsed_json
+
+    @property
+    def parsed(self) -> Mapping[str, Any]:
+        """The naming parser's result (JSON-able), reused while size and mtime are unchanged."""
+        parsed = self._parsed
+        if parsed is None:
+            parsed = self._parsed = _decode_mapping(self._parsed_json)
+            self._parsed_json = None
+        return parsed
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IndexedFile):
+            return NotImplemented
+        return (self.path, self.size, self.mtime_ns, self.parsed) == (
+            other.path,
+            other.size,
+            other.mtime_ns,
+            other.parsed,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # it holds a dict, as when it was a dataclass
+
+    def __repr__(self) -> str:
+        return (
+            f"IndexedFile(path={self.path!r}, size={self.size!r}, mtime_ns={self.mtime_ns!r}, "
+            f"parsed={self.parsed!r})"
+        )
+
+
+# typeshed wants another scanner as the context; what it reads is the decoder's settings.
+_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def _decode_mapping(text: str | None) -> Mapping[str, Any]:
+    """`loads_mapping` of a column written by `dumps` (compact, nothing around the value),
+    through the decoder's C scanner directly: `json.loads` costs half as much again per row."""
+    if not text:
+        return {}
+    try:
+        value, end = _SCAN_JSON(text, 0)
+    except (StopIteration, json.JSONDecodeError):
+        end = -1
+    if end != len(text):
+        return loads_mapping(text)  # other text (blanks around, not JSON): as json.loads reads it
+    return value if isinstance(value, dict) else {}
 
 
 # playback progress ------------------------------------------------------------------------
@@ -155,17 +225,18 @@ def save_server_progress(
 
 
 def file_index(db: CacheDatabase, source_id: str) -> dict[str, IndexedFile]:
-    """The indexed files of a source, by path."""
-    query = (
-        FileIndexRow.select(
-            FileIndexRow.path, FileIndexRow.size, FileIndexRow.mtime_ns, FileIndexRow.parsed
-        )
-        .where(FileIndexRow.source_id == source_id)
-        .tuples()
+    """The indexed files of a source, by path (their parses decoded when first read)."""
+    # Plain sqlite3 rows: peewee's per-row conversions cost more than the query at 100k rows.
+    # NOT INDEXED: read through the primary key's index, the rows come in path order, one
+    # table page lookup each (0.14 s at 100k rows); the table read in its own order is
+    # sequential (0.08 s), and skipping other sources' rows costs ~0.1 us each.
+    rows = db.raw().execute(
+        "SELECT path, size, mtime_ns, parsed FROM file_index NOT INDEXED WHERE source_id = ?",
+        (source_id,),
     )
     return {
-        path: IndexedFile(path=path, size=size, mtime_ns=mtime_ns, parsed=loads_mapping(parsed))
-        for path, size, mtime_ns, parsed in query.execute(db)
+        path: IndexedFile(path, size, mtime_ns, parsed_json=parsed)
+        for path, size, mtime_ns, parsed in rows
     }
 
 

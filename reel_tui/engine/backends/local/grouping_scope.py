@@ -57,7 +57,8 @@ class _Lookups:
     movies_in_folder: dict[str, set[OwnerKey]] = field(default_factory=lambda: defaultdict(set))
     """Folder -> the keys of the movies with a file directly in it."""
     owner_folders: dict[str, set[Owner]] = field(default_factory=lambda: defaultdict(set))
-    """Folder -> the movies and shows with a file at or below it."""
+    """Folder -> the movies and shows with a file at or below it: at most two of them, as
+    grouping asks only whether exactly one is there (kept whole, the root would hold all)."""
     owner_by_key: dict[OwnerKey, Owner] = field(default_factory=dict)
     """(title, year) -> the movie of that key, else the show of that key."""
     owners_by_title: dict[str, set[Owner]] = field(default_factory=lambda: defaultdict(set))
@@ -67,32 +68,39 @@ class _Lookups:
 def _lookups(shapes: Iterable[tuple[str, Shape]]) -> _Lookups:
     """The lookups of these records (every record of each of their titles)."""
     result = _Lookups()
-    records = list(shapes)
+    paths_by_title = result.paths_by_title
+    extras = result.extras
     episode_years: dict[str, set[int]] = defaultdict(set)
-    for path, (kind, norm, year, _) in records:
-        result.paths_by_title[norm].append(path)
-        if kind == "episode" and year is not None:
-            episode_years[norm].add(year)
+    # The owners' lookups depend on the shape alone, and the episodes of a season folder share
+    # theirs: each distinct shape is looked at once (about half as many at 100k files).
+    owning: set[Shape] = set()
+    for path, shape in shapes:
+        kind, norm, year, _ = shape
+        paths_by_title[norm].append(path)
+        if kind == "episode":
+            owning.add(shape)
+            if year is not None:
+                episode_years[norm].add(year)
+        elif kind == "movie":
+            owning.add(shape)
+        elif kind == "extra":
+            extras[path] = shape
     movies: set[Owner] = set()
     shows: set[Owner] = set()
     folders = result.owner_folders
-    for path, shape in records:
-        kind, norm, year, folder = shape
+    movies_in_folder = result.movies_in_folder
+    for kind, norm, year, folder in owning:
         if kind == "movie":
             owner: Owner = ("movie", norm, year)
             movies.add(owner)
-            result.movies_in_folder[folder].add((norm, year))
-        elif kind == "episode":
-            if year is None and len(known := episode_years[norm]) == 1:
+            movies_in_folder[folder].add((norm, year))
+        else:
+            if year is None and len(known := episode_years.get(norm, ())) == 1:
                 year = next(iter(known))
             owner = ("show", norm, year)
             shows.add(owner)
-        else:
-            if kind == "extra":
-                result.extras[path] = shape
-            continue
-        # A folder holding the owner means its ancestors do too: stop at the first that does.
-        while owner not in (owners := folders[folder]):
+        # A folder holding the owner (or two) means its ancestors do too: stop at the first.
+        while owner not in (owners := folders[folder]) and len(owners) < 2:
             owners.add(owner)
             if not folder:
                 break
@@ -126,7 +134,7 @@ class FolderUnion(Mapping[str, set[_T]]):
 
 class OwnerIds(Mapping[str, set[str]]):
     """Folder -> ids of the movies and shows at or below it, for `LibraryGrouper`: at most two
-    of them, as the grouper asks only whether exactly one is there (the root holds them all)."""
+    of them, as the grouper asks only whether exactly one is there (see `_Lookups`)."""
 
     def __init__(self, source_id: str, shape: LibraryShape) -> None:
         self._source_id = source_id

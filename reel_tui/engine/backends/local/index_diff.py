@@ -41,29 +41,56 @@ def diff_index(index: dict[str, IndexedFile], walk: WalkResult, *, full: bool) -
             row = index.get(path)
             if row is None or row.mtime_ns != mtime_ns or row.size != size:
                 target.append(path)
-    prefixes = tuple(f"{folder}/" for folder in walk.unreadable if folder)
-    for path in index:
-        if path in walk.videos or path in walk.nfos:
-            continue
-        if prefixes and path.startswith(prefixes):
-            diff.kept.add(path)
-        else:
-            diff.deleted.append(path)
+    # Which indexed paths were not walked, by set difference (in C): the loop below in
+    # index order then runs only when some are gone.
+    gone = index.keys() - walk.videos.keys() - walk.nfos.keys()
+    if gone:
+        prefixes = tuple(f"{folder}/" for folder in walk.unreadable if folder)
+        for path in index:
+            if path not in gone:
+                continue
+            if prefixes and path.startswith(prefixes):
+                diff.kept.add(path)
+            else:
+                diff.deleted.append(path)
     return diff
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while hundreds of thousands of acyclic objects
-    (index rows, items) are made: its passes would cost a third of the grouping. Not around
-    parsing: guessit makes cyclic garbage."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+class CollectorPause:
+    """The cyclic garbage collector paused while hundreds of thousands of acyclic objects
+    (index rows, shapes, items) are made and dropped: its passes over them would cost a third
+    of the grouping. Use it as a context manager; `resumed` lets it run meanwhile (guessit
+    makes cyclic garbage)."""
+
+    def __init__(self) -> None:
+        self._was_enabled = False
+
+    def __enter__(self) -> CollectorPause:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._was_enabled:
             gc.enable()
+
+    @contextlib.contextmanager
+    def resumed(self, resume: bool = True) -> Iterator[None]:
+        """The collector runs inside this block (when `resume`), if it ran before the pause:
+        one paused by someone else (the app while it starts) stays as they left it."""
+        if not (resume and self._was_enabled):
+            yield
+            return
+        gc.enable()
+        try:
+            yield
+        finally:
+            gc.disable()
+
+
+def collector_paused() -> CollectorPause:
+    """A pause of the cyclic garbage collector, for a ``with`` block (see `CollectorPause`)."""
+    return CollectorPause()
 
 
 def tree_fingerprint(walk: WalkResult) -> str:

@@ -147,24 +147,31 @@ def _name_now(data: RegroupInput, path: str) -> ParsedName | None:
 
 
 def _shapes_now(data: RegroupInput) -> dict[str, Shape]:
-    """The shape of every video as the tree is now (`shape_of_mapping` inlined: 30k rows)."""
+    """The shape of every video as the tree is now (`shape_of_mapping` inlined: 100k rows).
+
+    The unchanged videos' rows are read in the index's order (no lookup by path), then the
+    changed videos are added; the order of a shape map does not matter to `plan_scope`.
+    """
     shapes: dict[str, Shape] = {}
-    index = data.index
-    changed = set(data.changed)
+    videos = data.walk.videos
+    changed = data.changed
+    # Rows that are not unchanged videos: NFOs, deleted paths, this sync's re-parses.
+    skipped = (data.index.keys() - videos.keys()).union(changed)
     normalise = normalise_title
-    for path in data.walk.videos:
-        if path in changed:
-            name = _name_now(data, path)
-            if name is not None:
-                shapes[path] = shape_of_name(path, name)
+    for path, row in data.index.items():
+        if path in skipped:
             continue
-        mapping = index[path].parsed
+        mapping = row.parsed
         kind = mapping.get("kind")
         title = mapping.get("title")
         if kind is not None and title is not None:
             slash = path.rfind("/")
             folder = path[:slash] if slash >= 0 else ""
             shapes[path] = (kind, normalise(title), mapping.get("year"), folder)
+    for path in changed:
+        name = _name_now(data, path)
+        if name is not None:
+            shapes[path] = shape_of_name(path, name)
     return shapes
 
 
