@@ -1,7 +1,8 @@
 """The small tables behind the repository: playback progress, the file index, key-values.
 
 Functions here take the open ``CacheDatabase`` and run in the caller's transaction, if any;
-``repository.py`` wraps them with error translation.
+``repository_state.py`` (`RepositoryState`, part of `Repository`) wraps them with error
+translation.
 """
 
 from __future__ import annotations
