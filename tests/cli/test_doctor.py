@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from reel_tui.engine.doctor import (
     check_terminal,
     poster_renderer,
 )
-from tests.cli.helpers import run_reel
+from tests.cli.helpers import MediaTree, reel_json, run_reel
 
 CHECK_NAMES = {
     "config file",
@@ -168,3 +171,27 @@ def test_doctor_names_the_renderer_the_app_draws_with(env: dict[str, str]) -> No
     from reel_tui.images_choice import choose_renderer
 
     assert poster_renderer(Config(), env, True)[0] == choose_renderer("auto", env).value
+
+
+def test_a_damaged_title_fails_clearly_and_repair_keeps_the_other_items(
+    tmp_path: Path, media_tree: MediaTree
+) -> None:
+    folder = media_tree(tmp_path / "media", [f"Film {n} (200{n}).mkv" for n in range(4)])
+    assert run_reel("sources", "add", "local", str(folder)).returncode == 0
+    assert run_reel("sync").returncode == 0
+    data_dir = Path(os.environ["REEL_DATA_DIR"])
+    with closing(sqlite3.connect(data_dir / "cache.db")) as conn, conn:
+        # Bytes damaged inside a page SQLite's own check passes: not UTF-8 any more.
+        conn.execute("UPDATE items SET title = CAST(X'46696cff' AS TEXT) WHERE title = 'Film 2'")
+
+    listing = run_reel("ls")
+    assert listing.returncode == 1
+    assert listing.stderr.startswith("reel: The cache") and "damaged" in listing.stderr
+    assert "Traceback" not in listing.stderr
+    checked = run_reel("doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(checked.stdout)["checks"]}
+    assert checks["cache"]["status"] == "fail"
+
+    assert run_reel("doctor", "--repair", "--yes").returncode == 0
+    titles = {item["title"] for item in reel_json("ls")}
+    assert titles == {"Film 0", "Film 1", "Film 3"}

@@ -29,8 +29,10 @@ from reel_tui.engine.errors import (
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 _CORRUPT_MESSAGES = re.compile(
-    r"not a database|malformed|corrupt|disk image|file is encrypted", re.IGNORECASE
+    r"not a database|malformed|corrupt|disk image|file is encrypted|could not decode to UTF-8",
+    re.IGNORECASE,
 )
+"""The last one: a text value whose bytes were damaged inside a page SQLite still reads."""
 _LOCKED_MESSAGES = re.compile(r"database is locked|database table is locked|busy", re.IGNORECASE)
 _FULL_MESSAGES = re.compile(r"database or disk is full", re.IGNORECASE)
 _IO_MESSAGES = re.compile(r"disk I/O error", re.IGNORECASE)
