@@ -367,7 +367,7 @@ class Engine(EngineMetadata):
             shown_as = self.repo.merged_into([c.id for c in children])
             present = {c.id for c in children}
             children = [c for c in children if shown_as.get(c.id) not in present]
-        children = self.repo.with_group_progress(children)
+        children = self.repo.with_group_state(children)
         return sorted(children, key=lambda c: (c.season or 0, c.episode or 0, c.title))
 
     def extras(self, item_id: str) -> list[Item]:

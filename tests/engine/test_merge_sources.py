@@ -92,6 +92,30 @@ def test_the_same_movie_on_two_sources_is_listed_once_with_both_versions(
     assert counted == len(engine.list_items(ItemQuery(kinds=(ItemKind.MOVIE,))))
 
 
+def test_the_local_copy_shows_what_the_server_knows_of_the_movie(
+    two_sources: TwoSources,
+) -> None:
+    engine, movie = two_sources.engine, two_sources.movie
+    local = two_sources.one(two_sources.local, ItemKind.MOVIE, title=movie.name)
+    remote = two_sources.one(two_sources.jellyfin, ItemKind.MOVIE, remote_id=movie.id)
+    assert remote.duration_s and remote.overview and remote.details.get("genres")
+    assert not local.duration_s and not local.overview  # a file nobody probed or matched
+
+    [row] = [
+        i
+        for i in engine.list_items(ItemQuery(kinds=(ItemKind.MOVIE,), search=movie.name))
+        if i.id == local.id
+    ]
+    assert row.duration_s == remote.duration_s  # the list's Length column
+    shown = engine.get_item(local.id)  # what Details shows
+    assert (shown.overview, shown.duration_s) == (remote.overview, remote.duration_s)
+    assert shown.details["genres"] == remote.details["genres"]
+    assert shown.external_ids.imdb == remote.external_ids.imdb
+    assert shown.files == local.files  # still the local copy, played from the file
+    # Listed by its own source, the local copy is itself.
+    assert not two_sources.one(two_sources.local, ItemKind.MOVIE, title=movie.name).overview
+
+
 def test_watched_state_shown_is_the_latest_of_the_versions(two_sources: TwoSources) -> None:
     engine, movie = two_sources.engine, two_sources.movie
     local = two_sources.one(two_sources.local, ItemKind.MOVIE, title=movie.name)

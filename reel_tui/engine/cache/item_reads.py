@@ -17,6 +17,7 @@ import peewee
 
 from reel_tui.engine.cache import merge
 from reel_tui.engine.cache.db import CacheDatabase, DownloadRow, ItemRow, ProgressRow, SourceRow
+from reel_tui.engine.cache.group_facts import with_group_state
 from reel_tui.engine.cache.rows import ITEM_READ_COLUMNS, item_from_row
 from reel_tui.engine.cache.search import fts_match_expression
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, SortKey
@@ -50,7 +51,7 @@ def list_items(db: CacheDatabase, query: ItemQuery) -> list[Item]:
     else:
         select = order_items(_narrowed(item_select(), query, merged, joined=True), query)
         found = [item_from_row(row) for row in _execute(db, select)]
-    return with_group_progress(conn, found) if merged and found else found
+    return with_group_state(conn, found) if merged and found else found
 
 
 _KEYS_MARKER = "\x00keys"
@@ -91,20 +92,6 @@ def count_items(db: CacheDatabase, query: ItemQuery) -> int:
     return int(count or 0)
 
 
-def with_group_progress(conn: sqlite3.Connection, shown: list[Item]) -> list[Item]:
-    """Shown items of merged groups with the watched state their group last had."""
-    groups = merge.hidden_versions(conn, [item.id for item in shown])
-    if not groups:
-        return shown
-    latest = merge.latest_progress(conn, groups)
-    return [
-        replace(item, watched=latest[item.id][0], position_s=latest[item.id][1])
-        if item.id in latest
-        else item
-        for item in shown
-    ]
-
-
 def _narrowed(
     select: Any,
     query: ItemQuery,
@@ -117,7 +104,7 @@ def _narrowed(
 ) -> Any:
     """`select` narrowed to `query`'s items (joining progress when the filter needs it and
     `select` has not joined it already). In the merged view the watched filter goes by each
-    group's state, as the rows show it (`with_group_progress`)."""
+    group's state, as the rows show it (`group_facts.with_group_state`)."""
     if query.watched is not None and not joined:
         select = select.join_from(
             ItemRow, ProgressRow, peewee.JOIN.LEFT_OUTER, on=(ProgressRow.item_id == ItemRow.id)

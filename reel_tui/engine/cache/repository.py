@@ -17,7 +17,7 @@ Beyond the core interface:
 - One library across sources (``cache/merge.py``): ``list_items``/``count_items`` with no
   source, library or parent give one row per group of the same title on several sources, with
   the group's latest watched state; ``refresh_merge(source_id)`` regroups after a sync;
-  ``versions(item_id)``, ``shown_item``, ``with_group_progress``, ``merged_into``, ``get_items``.
+  ``versions(item_id)``, ``shown_item``, ``with_group_state``, ``merged_into``, ``get_items``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 
 import peewee
 
-from reel_tui.engine.cache import item_reads, merge
+from reel_tui.engine.cache import group_facts, item_reads, merge
 from reel_tui.engine.cache import items as item_store
 from reel_tui.engine.cache.db import (
     CacheDatabase,
@@ -284,9 +284,10 @@ class Repository(RepositoryState):
         return item_reads.list_items(self._db, query)
 
     @guarded
-    def with_group_progress(self, shown: list[Item]) -> list[Item]:
-        """Shown items of merged groups with the watched state their group last had."""
-        return item_reads.with_group_progress(self._db.raw(), shown)
+    def with_group_state(self, shown: list[Item]) -> list[Item]:
+        """Shown items of merged groups with the watched state their group last had, and
+        another version's runtime where theirs is unknown (`group_facts`)."""
+        return group_facts.with_group_state(self._db.raw(), shown)
 
     @guarded
     def count_items(self, query: ItemQuery) -> int:
@@ -365,9 +366,12 @@ class Repository(RepositoryState):
 
     @guarded
     def shown_item(self, item_id: str) -> Item:
-        """`get_item` with the watched state and position its group last had."""
-        item = self.get_item(item_id)
-        return self.with_group_progress([item])[0]
+        """`get_item` with the watched state and position its group last had, and what its
+        row leaves empty (runtime, overview, genres ...) from its other versions."""
+        item = self.with_group_state([self.get_item(item_id)])[0]
+        if self.merged_into([item_id]):
+            return item  # a version seen as itself (Details of a hidden copy): its own facts
+        return group_facts.filled_from_versions(item, self.versions(item_id))
 
     @guarded
     def get_items(self, item_ids: Sequence[str]) -> list[Item]:
