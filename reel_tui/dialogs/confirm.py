@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
+from reel_tui.dialogs.button_keys import BUTTON_ROW_BINDINGS
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks before something that cannot be undone (removing a source)."""
@@ -17,6 +19,7 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape,n", "answer(False)", "Cancel"),
         Binding("y", "answer(True)", "Yes"),
+        *BUTTON_ROW_BINDINGS,
     ]
 
     def __init__(self, question: str, *, confirm_label: str = "Yes") -> None:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from reel_tui.dialogs.button_keys import BUTTON_ROW_BINDINGS
 from reel_tui.humanize import format_clock
 
 
@@ -23,6 +24,7 @@ class ResumeDialog(ModalScreen[float | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("r", "resume", "Resume", show=False),
         Binding("o", "start_over", "Start over", show=False),
+        *BUTTON_ROW_BINDINGS,
     ]
 
     def __init__(self, title: str, position_s: float) -> None:

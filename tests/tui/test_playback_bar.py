@@ -144,13 +144,15 @@ async def test_resume_dialog_answers() -> None:
     answers: list[float | None] = []
     app = BarApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        for keys in (("enter",), ("tab", "enter"), ("escape",)):
+        presses = [("enter",), ("tab", "enter"), ("escape",), ("right", "enter")]
+        presses += [("right", "left", "enter"), ("down", "enter")]
+        for keys in presses:
             app.push_screen(ResumeDialog("Heat (1995)", 754.0), answers.append)
             await pilot.pause()
             assert "Resume from 12:34" in str(app.screen.query_one("#resume").render())
             await pilot.press(*keys)
             await pilot.pause()
-    assert answers == [754.0, 0.0, None]
+    assert answers == [754.0, 0.0, None, 0.0, 754.0, 0.0]
 
 
 def test_bar_snapshot(snap_compare: SnapCompare) -> None:
