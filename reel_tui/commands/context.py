@@ -137,6 +137,8 @@ def _open_tui(run: RunContext) -> None:
         if app.session is not None:
             # Saves the position of whatever still plays, and closes the player.
             app.session.close()
+    if app.return_code:  # ended by an error Textual showed on the way out
+        raise SystemExit(app.return_code)
 
 
 def _resume_collecting() -> None:

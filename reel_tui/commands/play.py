@@ -135,6 +135,20 @@ def cbreak(fd: int) -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
+@contextlib.contextmanager
+def terminal_input() -> Iterator[int]:
+    """A private copy of the terminal's input fd, for the keys and the terminal's modes.
+
+    A library inside the player may close fd 0 (libmpv 0.35 did, while probing video
+    outputs); our own descriptor of the terminal still reads keys and restores its modes.
+    """
+    fd = os.dup(sys.stdin.fileno())
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
 class _Outcome:
     """What the session told us: whether something ended, and the last failure."""
 
@@ -234,25 +248,26 @@ def play(
     # Inside the terminal mpv draws the picture and reads the keys itself.
     keys = sys.stdin.isatty() and not in_terminal
     drawing = sys.stdout.isatty() and not in_terminal
-    try:
-        position = (
-            start
-            if start is not None
-            else _start_position(session, run, item.id, resume, sys.stdin.isatty())
-        )
-        session.play(item.id, start_s=position)
-        if keys:
-            with cbreak(sys.stdin.fileno()):
-                _run(session, outcome, drawing, sys.stdin.fileno())
-        else:
-            _run(session, outcome, drawing, None)
-    except KeyboardInterrupt:
-        session.stop()
-    finally:
-        session.close()
-        if drawing:
-            sys.stdout.write("\n")
-            sys.stdout.flush()
+    with contextlib.ExitStack() as terminal:
+        # Taken before the player starts: its outputs are opened while the file loads.
+        fd = terminal.enter_context(terminal_input()) if keys else None
+        try:
+            position = (
+                start
+                if start is not None
+                else _start_position(session, run, item.id, resume, sys.stdin.isatty())
+            )
+            session.play(item.id, start_s=position)
+            if fd is not None:
+                terminal.enter_context(cbreak(fd))
+            _run(session, outcome, drawing, fd)
+        except KeyboardInterrupt:
+            session.stop()
+        finally:
+            session.close()
+            if drawing:
+                sys.stdout.write("\n")
+                sys.stdout.flush()
     if outcome.failure is not None:
         raise PlaybackError(outcome.failure)
 

@@ -10,11 +10,15 @@ display in its own environment), never to in-process libmpv.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any
 
 from reel_tui.engine.errors import PlaybackError, PlayerUnavailableError
 from reel_tui.player.base import Player
 from reel_tui.player.displays import check_display, is_own_display, is_x11_display
+
+log = logging.getLogger(__name__)
 
 PLAYER_CHOICES = ("auto", "gstreamer", "mpv")
 TERMINAL_OUTPUTS = ("tct", "sixel")
@@ -54,8 +58,20 @@ def _libmpv_availability() -> PlayerAvailability:
         python_mpv = load_python_mpv()
     except PlayerUnavailableError as error:
         return PlayerAvailability("mpv", False, str(error))
-    library = getattr(python_mpv, "backend", None) or "libmpv"
-    return PlayerAvailability("mpv", True, f"in-process {library} through python-mpv")
+    return PlayerAvailability("mpv", True, f"in-process {libmpv_description(python_mpv)}")
+
+
+def libmpv_description(python_mpv: Any) -> str:
+    """The loaded libmpv in words: "libmpv.so.2 (client API 2.0) through python-mpv 1.0.7"."""
+    # python-mpv's `backend` is the ctypes CDLL; its _name is the file it loaded.
+    library = str(getattr(getattr(python_mpv, "backend", None), "_name", None) or "libmpv")
+    try:
+        major, minor = python_mpv._mpv_client_api_version()
+        library += f" (client API {int(major)}.{int(minor)})"
+    except (AttributeError, TypeError, ValueError) as error:
+        log.info("libmpv's client API version is unknown: %s", error)
+    version = getattr(python_mpv, "__version__", None)
+    return f"{library} through python-mpv" + (f" {version}" if version else "")
 
 
 def _mpv_program_availability() -> PlayerAvailability:

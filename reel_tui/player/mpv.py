@@ -17,6 +17,7 @@ from typing import Any
 
 from reel_tui.engine.errors import PlaybackError, PlayerUnavailableError
 from reel_tui.player.mpv_common import BASE_OPTIONS, OBSERVED_PROPERTIES, MpvCore
+from reel_tui.player.mpv_outputs import StandardStreams, audio_outputs, video_settings
 
 LIBMPV_PACKAGE = "libmpv2"
 
@@ -41,8 +42,11 @@ class MpvPlayer(MpvCore):
     """libmpv in this process.
 
     Args:
-        vo: mpv's video output ("null" for none, None for mpv's default choice).
-        ao: mpv's audio output ("null" for none, None for mpv's default choice).
+        vo: mpv's video output ("null" for none; None: the GPU output on this process's
+            display, then plain X11/Wayland ones, never mpv's own probing: see
+            `reel_tui.player.mpv_outputs`).
+        ao: mpv's audio output ("null" for none; None: the sound servers and cards found
+            here, then "null").
         fullscreen: open the video window full screen.
         options: more mpv options (name -> value), for tests and tuning.
     """
@@ -60,14 +64,14 @@ class MpvPlayer(MpvCore):
         self._lib = load_python_mpv()
         super().__init__()
         settings: dict[str, str] = dict(BASE_OPTIONS)
-        if vo is not None:
-            settings["vo"] = vo
-        if ao is not None:
-            settings["ao"] = ao
+        settings.update(video_settings() if vo is None else {"vo": vo})
+        settings["ao"] = audio_outputs() if ao is None else ao
         if fullscreen:
             settings["fullscreen"] = "yes"
         settings.update(options or {})
         self._closed = False
+        self._streams = StandardStreams.now()
+        self._streams_checked = False
         try:
             self._mpv: Any = self._lib.MPV(log_handler=self._on_log, loglevel="error", **settings)
         except Exception as error:
@@ -84,9 +88,15 @@ class MpvPlayer(MpvCore):
     # -- transport ---------------------------------------------------------------------------
 
     def _command(self, *args: object) -> None:
+        self._send(self._mpv.command, args)
+
+    def _command_async(self, *args: object) -> None:
+        self._send(self._mpv.command_async, args)
+
+    def _send(self, method: Any, args: tuple[object, ...]) -> None:
         self._check_open()
         try:
-            self._mpv.command(*args)
+            method(*args)
         except Exception as error:
             # python-mpv maps mpv error codes onto builtin exception types.
             raise PlaybackError(f"mpv refused '{args[0]}': {error}") from error
@@ -114,6 +124,27 @@ class MpvPlayer(MpvCore):
         node = event.as_dict(decoder=self._lib.lazy_decoder)
         if isinstance(node, dict):
             self.event_received(node)
+            if node.get("event") == "playback-restart":
+                self._check_standard_streams()
+
+    def _check_standard_streams(self) -> None:
+        """Stop with a clear error if opening the outputs closed or replaced fds 0–2.
+
+        The outputs are chosen so that this does not happen (see `mpv_outputs`); should a
+        library still do it, the terminal's keys are gone, which must not pass in silence.
+        """
+        if self._streams_checked:
+            return
+        self._streams_checked = True
+        changed = self._streams.changed()
+        if not changed:
+            return
+        names = ", ".join(f"fd {fd}" for fd in changed)
+        self._abandon_file()
+        self._fail(
+            f"libmpv closed or replaced this program's terminal ({names}) while opening its "
+            'outputs; set playback.player = "gstreamer" or play inside the terminal.'
+        )
 
     def _on_log(self, level: str, prefix: str, text: str) -> None:
         self.log_message(level, f"{prefix}: {text}")

@@ -43,6 +43,11 @@ BASE_OPTIONS: dict[str, str] = {
 }
 """Options for every mpv instance: keys are handled by Reel TUI, not by mpv's window."""
 
+NON_FATAL_FILE_ERRORS = frozenset(
+    {"audio output initialization failed", "video output initialization failed"}
+)
+"""mpv's end-file errors that only say one output was missing while the file played."""
+
 _TRACK_KINDS = {"audio": TrackKind.AUDIO, "sub": TrackKind.SUBTITLE, "video": TrackKind.VIDEO}
 
 
@@ -105,6 +110,9 @@ class MpvCore(PlayerCore):
         self._pending_loads = 0
         self._stream: Stream | None = None
         self._last_error_log: str | None = None
+        self._started = False
+        """The current file has begun to play (mpv's first playback-restart for it)."""
+        self._abandoned = False
 
     # -- transport: supplied by the backend ----------------------------------------------
 
@@ -126,6 +134,8 @@ class MpvCore(PlayerCore):
             self._seeking = False
             self._last_error_log = None
             self._paused = False
+            self._started = False
+            self._abandoned = False
         self._reset_stream(stream.start_s)
         # Per-file settings are set as properties before loadfile, not as loadfile options:
         # header values and paths may contain the commas that separate those options.
@@ -284,6 +294,7 @@ class MpvCore(PlayerCore):
 
     def _playback_restarted(self) -> None:
         with self._lock:
+            self._started = True
             self._seeking = False
             self._tick_next = True
             paused = self._paused
@@ -292,20 +303,37 @@ class MpvCore(PlayerCore):
             self._set_state(PlayerState.PAUSED if paused else PlayerState.PLAYING)
         self._set_position(None, force=True)
 
+    def _abandon_file(self) -> None:
+        """Stop mpv's file after a failure already reported: its end-file says nothing more."""
+        with self._lock:
+            self._abandoned = True
+        self._command_async("stop")
+
+    def _command_async(self, *args: object) -> None:
+        """Send an mpv command without waiting (callable from the backend's event thread)."""
+        raise NotImplementedError
+
     def _file_ended(self, reason: str, file_error: object) -> None:
         with self._lock:
             replaced = self._pending_loads > 0
             stopping, self._stopping = self._stopping, False
+            abandoned, self._abandoned = self._abandoned, False
             stream, detail = self._stream, self._last_error_log
-        if reason == "redirect":
+            started = self._started
+        if reason == "redirect" or (abandoned and not replaced):
             return
+        error = _text(file_error)
+        if reason == "error" and started and error in NON_FATAL_FILE_ERRORS:
+            # mpv ends a file it played to the end with reason "error" when an output could
+            # not be opened ("no sound"): the user saw it play, it is not a failure.
+            reason = "eof"
         if replaced:
             # The file was replaced by a newer load: report its end, keep the LOADING state.
             self._emit(EndEvent(EndReason.STOPPED))
         elif reason == "eof" and not stopping:
             self._end(EndReason.EOF, PlayerState.ENDED)
         elif reason == "error" and stream is not None:
-            self._fail(load_error_message(stream, _text(file_error), detail))
+            self._fail(load_error_message(stream, error, detail))
         else:
             self._end(EndReason.STOPPED, PlayerState.IDLE)
 

@@ -35,6 +35,7 @@ from reel_tui.engine.models import Stream
 from reel_tui.player.base import PlayerState
 from reel_tui.player.displays import display_environment
 from reel_tui.player.mpv_common import BASE_OPTIONS, OBSERVED_PROPERTIES, MpvCore
+from reel_tui.player.mpv_outputs import audio_outputs, video_settings
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,9 @@ class MpvIpcPlayer(MpvCore):
     """mpv as a child process, controlled over JSON IPC.
 
     Args:
-        vo: mpv's video output ("null", "x11", "gpu", "tct", "sixel"; None: mpv's choice).
-        ao: mpv's audio output (None: mpv's choice).
+        vo: mpv's video output ("null", "x11", "gpu", "tct", "sixel"; None: the GPU output
+            on the display's own context, then plain ones: see `mpv_outputs`).
+        ao: mpv's audio output (None: the sound servers and cards found here, then null).
         display: the X11 (":0") or Wayland ("wayland-0") display for the window; None keeps
             this process's own.
         fullscreen: open the window full screen.
@@ -116,8 +118,12 @@ class MpvIpcPlayer(MpvCore):
         argv += [f"--{name}={value}" for name, value in BASE_OPTIONS.items()]
         if self._vo is not None:
             argv.append(f"--vo={self._vo}")
-        if self._ao is not None:
-            argv.append(f"--ao={self._ao}")
+        else:
+            # mpv's own probing would end in vo=sdl, whose signal handlers ignore our SIGTERM.
+            outputs = video_settings(display_environment(self._display))
+            argv += [f"--{name}={value}" for name, value in outputs.items()]
+        # Probing missing sound systems prints over the picture when mpv draws in the terminal.
+        argv.append(f"--ao={audio_outputs() if self._ao is None else self._ao}")
         if self._fullscreen:
             argv.append("--fullscreen")
         if self._terminal:
@@ -189,14 +195,17 @@ class MpvIpcPlayer(MpvCore):
 
     # -- requests -------------------------------------------------------------------------------
 
-    def _request(self, command: list[Any], timeout: float = REPLY_TIMEOUT_S) -> Any:
-        """Send `command`; wait for mpv's reply unless called from the reader thread."""
+    def _request(
+        self, command: list[Any], timeout: float = REPLY_TIMEOUT_S, *, reply: bool = True
+    ) -> Any:
+        """Send `command`; wait for mpv's reply unless `reply` is False or called from the
+        reader thread."""
         sock = self._socket
         if sock is None or not self._alive:
             raise PlaybackError("mpv is not running.")
         request_id = next(self._request_ids)
         # Waiting on the reader thread (a listener calling back in) would deadlock it.
-        wait = threading.current_thread() is not self._reader
+        wait = reply and threading.current_thread() is not self._reader
         pending = _PendingReply()
         if wait:
             self._pending[request_id] = pending
@@ -218,6 +227,9 @@ class MpvIpcPlayer(MpvCore):
 
     def _command(self, *args: object) -> None:
         self._request(list(args))
+
+    def _command_async(self, *args: object) -> None:
+        self._request(list(args), reply=False)
 
     def _set_property(self, name: str, value: object) -> None:
         self._request(["set_property", name, value])
