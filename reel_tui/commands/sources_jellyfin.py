@@ -3,6 +3,8 @@
 The password is read from standard input (never from an argument, which `ps` shows) or asked
 for on a terminal; with `--quick-connect` the command prints a code to enter in another
 signed-in Jellyfin app and waits for it (Ctrl-C cancels). The token goes to the keyring.
+Signing in as a user whose server is already a source (after its token was revoked) signs
+that source in again, keeping its cache.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import click
 from reel_tui.commands.context import RunContext, pass_run, print_json
 from reel_tui.commands.formatting import source_json
 from reel_tui.engine.errors import ReelError, SyncCancelled
+from reel_tui.engine.models import ItemQuery
 
 if TYPE_CHECKING:
     from reel_tui.engine.backends.jellyfin.signin import SignIn
@@ -61,9 +64,15 @@ def add_jellyfin(
         else:
             raise click.UsageError("no terminal to ask for the password: use --password-stdin")
         signed_in = signin.sign_in_with_password(url, username, password, network, engine.repo)
-    source = signin.add_jellyfin_source(engine, signed_in, name=name)
+    saved = signin.save_sign_in(engine, signed_in, name=name)
+    source = saved.source
     if as_json:
-        print_json(source_json(source, 0))
+        print_json(source_json(source, engine.count_items(ItemQuery(source_id=source.id))))
+        return
+    if saved.again:
+        # Already a source (its token revoked, say): it keeps its cached items and progress.
+        click.echo(f"Signed in again to {source.name} ({signed_in.username}): {source.id}")
+        click.echo(f"Run `reel sync {source.id}` to bring it up to date.")
         return
     click.echo(f"Added {source.id} ({source.name}, user {signed_in.username}): {source.location}")
     click.echo(f"Run `reel sync {source.id}` to read its libraries, or open `reel`.")

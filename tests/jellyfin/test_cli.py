@@ -57,6 +57,28 @@ def test_a_wrong_password_fails_cleanly(jellyfin_server: FakeJellyfinServer) -> 
     assert _json("sources", "list") == []
 
 
+def test_adding_the_server_again_after_a_revoked_token_signs_in_again(
+    jellyfin_server: FakeJellyfinServer,
+) -> None:
+    add = ("sources", "add", "jellyfin", jellyfin_server.url, "-u", "alice", "--password-stdin")
+    source = _json(*add, input_text="wonderland\n")
+    [synced] = _json("sync", source["id"])
+    assert jellyfin_server.auth.revoke_all()
+    failed = run_reel("sync", source["id"])
+    assert failed.returncode != 0
+    assert "sign in again" in failed.stdout + failed.stderr
+
+    again = run_reel(*add, input_text="wonderland\n")
+
+    assert again.returncode == 0, again.stderr
+    assert f"Signed in again to Fake Jellyfin (alice): {source['id']}" in again.stdout
+    [listed] = _json("sources", "list")
+    assert listed["id"] == source["id"]
+    assert listed["item_count"] == synced["items_total"]  # the cache was kept
+    [resynced] = _json("sync", source["id"])
+    assert resynced["items_total"] == synced["items_total"]
+
+
 def _start_quick_connect(server: FakeJellyfinServer) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "reel_tui", "sources", "add", "jellyfin", server.url,

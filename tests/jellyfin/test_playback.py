@@ -11,7 +11,9 @@ from reel_tui.engine.backends.jellyfin.signin import secret_key
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import AuthError, ItemNotFoundError, SourceUnavailableError
 from reel_tui.engine.models import Item, ItemKind, ItemQuery, Progress, Source
+from reel_tui.player.session_progress import ProgressReporter
 from tests.servers.jellyfin import FakeJellyfinServer
+from tests.servers.jellyfin_library import TICKS_PER_SECOND, ItemRecord
 
 
 def _movie(engine: Engine, source: Source) -> Item:
@@ -78,6 +80,95 @@ def test_progress_reports_reach_the_server_in_ticks(
     assert len({r.body.get("PlaySessionId") for r in reports}) == 1
     data = jellyfin_server.store.user_data_of(jellyfin_server.store.get(movie.remote_id))  # type: ignore[arg-type]
     assert data.position_ticks == 12_345_000_000
+
+
+def _unplayed_movie(
+    engine: Engine, server: FakeJellyfinServer, source: Source
+) -> tuple[Item, ItemRecord]:
+    """A movie the server has not marked played, and its record on the server."""
+    for movie in engine.list_items(ItemQuery(source_id=source.id, kinds=(ItemKind.MOVIE,))):
+        record = server.store.get(movie.remote_id or "")
+        if record is not None and not server.store.is_played(record) and movie.duration_s:
+            return movie, record
+    raise AssertionError("the fake library has no unplayed movie")
+
+
+def _play_to_the_end(engine: Engine, movie: Item) -> None:
+    """The reports `reel play` makes for a movie watched to its end, delivered."""
+    duration = movie.duration_s
+    assert duration
+    reporter = ProgressReporter(engine, threshold=0.9)
+    try:
+        _reports_to_the_end(reporter, movie, duration)
+    finally:
+        reporter.close(timeout=30)
+
+
+def _reports_to_the_end(reporter: ProgressReporter, movie: Item, duration: float) -> None:
+    reporter.report(movie, Progress(movie.id, 0.0, duration), PlaybackEvent.START)
+    reporter.save(movie, duration * 0.5, duration, PlaybackEvent.PROGRESS)
+    reporter.save(movie, duration * 0.95, duration, PlaybackEvent.PROGRESS)  # now watched
+    reporter.save(movie, duration * 0.97, duration, PlaybackEvent.PROGRESS, was_watched=True)
+    reporter.save(movie, duration, duration, PlaybackEvent.STOP, ended=True, was_watched=True)
+
+
+def test_a_movie_played_to_the_end_stays_watched_after_a_sync(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source, backend: JellyfinBackend
+) -> None:
+    movie, record = _unplayed_movie(engine, jellyfin_server, synced)
+    backend.stream_for(movie)
+    _play_to_the_end(engine, movie)
+
+    assert jellyfin_server.store.is_played(record)
+    assert jellyfin_server.store.user_data_of(record).position_ticks == 0
+    # No report told the server "at 0" once the movie was watched.
+    reports = jellyfin_server.playback_reports
+    assert [r.kind for r in reports][-1] == "stopped"
+    assert 0 not in [r.position_ticks for r in reports[1:]]
+    engine.sync_now(synced.id)
+    assert engine.get_item(movie.id).watched
+
+
+def test_a_movie_finished_offline_is_played_on_the_server_once_back(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    movie, record = _unplayed_movie(engine, jellyfin_server, synced)
+    jellyfin_server.set_offline(True)
+    _play_to_the_end(engine, movie)  # queued in the cache
+    jellyfin_server.set_offline(False)
+    reporter = ProgressReporter(engine, threshold=0.9)
+    try:
+        reporter.flush()
+    finally:
+        reporter.close()
+
+    assert jellyfin_server.store.is_played(record)
+    engine.sync_now(synced.id)
+    assert engine.get_item(movie.id).watched
+
+
+def test_the_fake_reads_reports_as_jellyfin_does(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source, backend: JellyfinBackend
+) -> None:
+    movie, record = _unplayed_movie(engine, jellyfin_server, synced)
+    assert record.runtime_ticks
+    runtime_s = record.runtime_ticks / TICKS_PER_SECOND
+
+    def played_after(*reports: tuple[PlaybackEvent, float]) -> tuple[bool, int]:
+        for event, fraction in reports:
+            backend.report_progress(movie, Progress(movie.id, runtime_s * fraction), event)
+        data = jellyfin_server.store.user_data_of(record)
+        return data.played, data.position_ticks
+
+    middle = round(runtime_s * 0.5 * TICKS_PER_SECOND)
+    assert played_after((PlaybackEvent.START, 0), (PlaybackEvent.STOP, 0.5)) == (False, middle)
+    assert played_after((PlaybackEvent.START, 0), (PlaybackEvent.STOP, 0.92)) == (True, 0)
+    # A stop at 0 after a start: Jellyfin reads "barely started", not "finished".
+    assert played_after((PlaybackEvent.START, 0), (PlaybackEvent.STOP, 0)) == (False, 0)
+    # A position of 0 leaves a played mark as it was.
+    backend.set_watched(movie, True)
+    assert played_after((PlaybackEvent.PROGRESS, 0), (PlaybackEvent.STOP, 0)) == (True, 0)
+    assert played_after((PlaybackEvent.START, 0), (PlaybackEvent.PROGRESS, 0.95)) == (True, 0)
 
 
 def test_watched_and_unwatched_reach_the_server(

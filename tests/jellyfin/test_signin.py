@@ -12,12 +12,13 @@ from reel_tui.engine.backends.jellyfin.signin import (
     quick_connect_poll,
     quick_connect_start,
     quick_connect_wait,
+    save_sign_in,
     secret_key,
     sign_in_with_password,
 )
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import AuthError, SourceError, SourceUnavailableError, SyncCancelled
-from reel_tui.engine.models import ItemQuery, Source, SourceKind
+from reel_tui.engine.models import ItemKind, ItemQuery, Progress, Source, SourceKind
 from tests.servers.jellyfin import FakeJellyfinServer
 
 
@@ -75,14 +76,36 @@ def test_an_unreachable_address_is_source_unavailable(engine: Engine) -> None:
         )
 
 
-def test_adding_the_same_user_twice_is_refused(
-    engine: Engine, jellyfin_server: FakeJellyfinServer, source: Source
+def test_signing_in_again_after_a_revoked_token_keeps_the_source_and_its_cache(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
 ) -> None:
+    items_before = sorted(engine.repo.remote_ids(synced.id))
+    movie = engine.list_items(ItemQuery(source_id=synced.id, kinds=(ItemKind.MOVIE,)))[0]
+    assert movie.duration_s
+    position = round(movie.duration_s * 0.4)
+    # Watched while the server refused us: queued in the cache for later.
+    engine.repo.save_progress(Progress(movie.id, position, movie.duration_s, synced=False))
+    watched_before = {i.id for i in engine.list_items(ItemQuery(source_id=synced.id)) if i.watched}
+    assert watched_before
+    assert jellyfin_server.auth.revoke_all()
+    with pytest.raises(AuthError, match="sign in again"):
+        engine.sync_now(synced.id)
+
     again = sign_in_with_password(
         jellyfin_server.url, "alice", "wonderland", engine.config.network, engine.repo
     )
-    with pytest.raises(SourceError, match="already a source"):
-        add_jellyfin_source(engine, again)
+    saved = save_sign_in(engine, again)
+
+    assert saved.again and saved.source.id == synced.id
+    assert [s.id for s in engine.list_sources()] == [synced.id]
+    assert engine.secrets.get(secret_key(synced.id)) == again.token
+    assert sorted(engine.repo.remote_ids(synced.id)) == items_before
+    [result] = engine.sync_now(synced.id)
+    assert result.items_total == len(items_before)
+    assert sorted(engine.repo.remote_ids(synced.id)) == items_before
+    watched_after = {i.id for i in engine.list_items(ItemQuery(source_id=synced.id)) if i.watched}
+    assert watched_after == watched_before
+    assert engine.get_item(movie.id).position_s == position
 
 
 def test_quick_connect_signs_in_once_the_code_is_approved(

@@ -7,6 +7,7 @@ import pytest
 from reel_tui.engine.backends.jellyfin.backend import JellyfinBackend
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import (
+    Item,
     ItemKind,
     ItemQuery,
     LibraryKind,
@@ -14,6 +15,8 @@ from reel_tui.engine.models import (
     Source,
     SyncProgress,
 )
+from reel_tui.humanize import format_duration
+from reel_tui.widgets.formatting import position_column
 from tests.servers.jellyfin import FakeJellyfinServer
 
 TICKS = 10_000_000
@@ -83,12 +86,19 @@ def test_a_movie_keeps_its_server_fields(
     assert library.kind is LibraryKind.MOVIES
 
 
+def _first_show(
+    engine: Engine, server: FakeJellyfinServer, source: Source
+) -> tuple[str, Item, list[Item]]:
+    """The server's first series: its id, and its show and seasons in the cache."""
+    series_id = server.item_ids("Series")[0]
+    show = engine.repo.get_item_by_remote_id(source.id, series_id)
+    return series_id, show, engine.children(show.id)
+
+
 def test_a_show_has_its_seasons_and_episodes_in_order(
     engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
 ) -> None:
-    series_id = jellyfin_server.item_ids("Series")[0]
-    show = engine.repo.get_item_by_remote_id(synced.id, series_id)
-    seasons = engine.children(show.id)
+    series_id, show, seasons = _first_show(engine, jellyfin_server, synced)
     episodes_on_server = jellyfin_server.store.episodes_of(series_id)
 
     assert [s.kind for s in seasons] == [ItemKind.SEASON] * len(seasons)
@@ -100,6 +110,20 @@ def test_a_show_has_its_seasons_and_episodes_in_order(
     first = episodes[0]
     assert first.show_title == show.title
     assert (first.season, first.episode) == (1, 1)
+
+
+def test_shows_list_with_their_season_count_and_episode_length(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    series_id, show, seasons = _first_show(engine, jellyfin_server, synced)
+    runtime = jellyfin_server.store.episodes_of(series_id)[0].runtime_ticks
+    assert runtime
+
+    count = len(seasons)
+    assert position_column(show) == f"{count} season" + ("" if count == 1 else "s")
+    assert format_duration(show.duration_s) == format_duration(runtime / TICKS)
+    episodes = engine.children(seasons[0].id)
+    assert position_column(seasons[0]) == f"{len(episodes)} ep"
 
 
 def test_watched_state_and_positions_come_from_the_server(

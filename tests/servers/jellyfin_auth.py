@@ -133,6 +133,13 @@ class AuthState:
         with self._lock:
             return self.sessions.pop(token, None) is not None
 
+    def revoke_all(self) -> int:
+        """Invalidate every token (an administrator signing every device out); how many."""
+        with self._lock:
+            count = len(self.sessions)
+            self.sessions.clear()
+            return count
+
     def initiate(self, client: Mapping[str, str]) -> QuickConnectRequest:
         """Start a Quick Connect request for the device described by `client`."""
         request = QuickConnectRequest(

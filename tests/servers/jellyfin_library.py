@@ -273,6 +273,8 @@ def _series_records(
     )
     records = [series]
     runtime = rng.choice((22, 30, 45, 60)) * 60 * TICKS_PER_SECOND
+    # Jellyfin's metadata providers give a series its episodes' usual length.
+    series.runtime_ticks = runtime
     season_number = 0
     while episode_budget > 0 and season_number < 4:
         season_number += 1

@@ -2,9 +2,12 @@
 
 Registered into `jellyfin_routes`' table when this module is imported (the handler does).
 Playback reports change user data the way Jellyfin's SessionManager and UserDataManager do
-with default settings: a start counts a play and stamps LastPlayedDate; a stop before 5% of
-the runtime forgets the position, a stop after 90% (or on an item shorter than 300 s, or a
-stop with no position) marks the item played.
+with default settings (`UserDataManager.UpdatePlayState`): a start counts a play, stamps
+LastPlayedDate and unmarks the item; a progress or stop report with a position before 5% of
+the runtime forgets the position, past 90% (or at the runtime, or anywhere in between on an
+item shorter than 300 s) marks the item played; a position of 0 leaves the played flag as it
+was. A stop with no position counts a play and marks the item played; a progress report with
+no position changes nothing.
 """
 
 from __future__ import annotations
@@ -126,17 +129,35 @@ def playing_start(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
     return Reply(204)
 
 
+def update_play_state(data: UserDataRecord, position: int, runtime: int) -> None:
+    """Jellyfin's UpdatePlayState for a video: where a reported position leaves the item."""
+    if position > 0 and runtime > 0:
+        percent = 100.0 * position / runtime
+        if percent < MIN_RESUME_PCT:
+            position = 0
+        elif (
+            percent > MAX_RESUME_PCT
+            or position >= runtime
+            or runtime < MIN_RESUME_DURATION_S * TICKS_PER_SECOND  # too short to resume
+        ):
+            position, data.played = 0, True
+    elif runtime <= 0:
+        # Without a runtime Jellyfin assumes the item was played to the end.
+        position, data.played = 0, True
+    data.position_ticks = position
+
+
 @route("POST", "/sessions/playing/progress")
 def playing_progress(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
     """Answers POST /sessions/playing/progress."""
     item_id, position = server.record_report("progress", request), position_of(request)
-    if item_id and position is not None:
+    record = server.store.get(item_id) if item_id else None
+    if record is not None and position is not None:
 
         def progress(data: UserDataRecord) -> None:
-            data.position_ticks = position
-            data.last_played = now()
+            update_play_state(data, position, record.runtime_ticks or 0)
 
-        server.store.update_user_data(item_id, progress)
+        server.store.update_user_data(record.id, progress)
     return Reply(204)
 
 
@@ -147,18 +168,15 @@ def playing_stopped(server: FakeJellyfinServer, request: ApiRequest) -> Reply:
     record = server.store.get(item_id) if item_id else None
     if record is None:
         return Reply(204)
-    runtime = record.runtime_ticks or 0
 
     def stop(data: UserDataRecord) -> None:
-        data.last_played = now()
-        percent = 100.0 * position / runtime if position is not None and runtime else 100.0
-        short = runtime < MIN_RESUME_DURATION_S * TICKS_PER_SECOND
-        if position is None or percent >= MAX_RESUME_PCT or short:
+        if position is None:
+            # SessionManager.OnPlaybackStopped: a client that cannot tell where it stopped
+            # is taken to have played the item to the end.
+            data.play_count += 1
             data.played, data.position_ticks = True, 0
-        elif percent < MIN_RESUME_PCT:
-            data.position_ticks = 0
         else:
-            data.position_ticks = position
+            update_play_state(data, position, record.runtime_ticks or 0)
 
     server.store.update_user_data(record.id, stop)
     return Reply(204)

@@ -87,6 +87,8 @@ class JellyfinBackend(MediaBackend):
         self._open: list[JellyfinClient | None] = [None]
         weakref.finalize(self, _close_open, self._open)
         self._play_sessions: dict[str, str] = {}
+        self._marked_played: set[str] = set()
+        """Items marked played on the server during their current playback."""
 
     @classmethod
     def create(cls, source: Source, context: BackendContext) -> JellyfinBackend:
@@ -272,8 +274,51 @@ class JellyfinBackend(MediaBackend):
         )
 
     def report_progress(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
-        """Send a start, progress or stop report (positions in ticks of 100 ns)."""
+        """Send a start, progress or stop report (positions in ticks of 100 ns).
+
+        Once the session reports the item watched (its position back at 0), Jellyfin is told
+        it was played (`/UserPlayedItems`) and no report carries that 0: Jellyfin reads a
+        position of 0 as "barely started", and a start report unmarks a played item. The stop
+        of a finished item reports its full runtime, which Jellyfin counts as played to the end.
+        """
         remote = self._remote_id(item)
+        finished = progress.watched and progress.position_s == 0.0
+        if event is PlaybackEvent.START:
+            self._marked_played.discard(item.id)
+            self._call(
+                "POST",
+                "/Sessions/Playing",
+                json=self._report_body(remote, item.id, progress, event),
+            )
+            if progress.watched:
+                # Replaying a watched item: Jellyfin's start just unmarked it; Reel keeps it.
+                self._mark_played_once(item, remote)
+            return
+        if progress.watched:
+            # Before the report: marking played resets the server's position.
+            self._mark_played_once(item, remote)
+        else:
+            self._marked_played.discard(item.id)
+        body = self._report_body(remote, item.id, progress, event)
+        if finished:
+            duration = progress.duration_s or item.duration_s
+            if event is PlaybackEvent.STOP and duration:
+                body["PositionTicks"] = round(duration * TICKS_PER_SECOND)
+            else:
+                # A progress report without a position changes nothing on the server; a stop
+                # without one counts as played to the end.
+                del body["PositionTicks"]
+        if event is PlaybackEvent.STOP:
+            self._call("POST", "/Sessions/Playing/Stopped", json=body)
+            self._play_sessions.pop(item.id, None)
+            self._marked_played.discard(item.id)
+        else:
+            body["EventName"] = _EVENT_NAMES[event]
+            self._call("POST", "/Sessions/Playing/Progress", json=body)
+
+    def _report_body(
+        self, remote: str, item_id: str, progress: Progress, event: PlaybackEvent
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "ItemId": remote,
             "MediaSourceId": remote,
@@ -282,22 +327,22 @@ class JellyfinBackend(MediaBackend):
             "IsPaused": event is PlaybackEvent.PAUSE,
             "PlayMethod": "DirectPlay",
         }
-        session = self._play_sessions.get(item.id)
+        session = self._play_sessions.get(item_id)
         if session:
             body["PlaySessionId"] = session
-        if event is PlaybackEvent.START:
-            path = "/Sessions/Playing"
-        elif event is PlaybackEvent.STOP:
-            path = "/Sessions/Playing/Stopped"
-            self._play_sessions.pop(item.id, None)
-        else:
-            path = "/Sessions/Playing/Progress"
-            body["EventName"] = _EVENT_NAMES[event]
-        self._call("POST", path, json=body)
+        return body
+
+    def _mark_played_once(self, item: Item, remote: str) -> None:
+        """Mark the item played, once per playback (the reports after it keep it played)."""
+        if item.id in self._marked_played:
+            return
+        self._call("POST", f"/UserPlayedItems/{remote}", params={"userId": self.user_id})
+        self._marked_played.add(item.id)
 
     def set_watched(self, item: Item, watched: bool) -> None:
         """Mark the item played (POST) or unplayed (DELETE) on the server."""
         remote = self._remote_id(item)
+        self._marked_played.discard(item.id)
         self._call(
             "POST" if watched else "DELETE",
             f"/UserPlayedItems/{remote}",

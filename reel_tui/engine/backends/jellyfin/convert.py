@@ -29,8 +29,10 @@ from reel_tui.engine.models import (
 )
 
 ITEM_TYPES = "Movie,Series,Season,Episode"
-ITEM_FIELDS = "ProviderIds,Overview,DateCreated,Genres,OriginalTitle"
-"""The optional BaseItemDto fields a sync asks for (fewer fields, faster pages)."""
+ITEM_FIELDS = "ProviderIds,Overview,DateCreated,Genres,OriginalTitle,ChildCount"
+"""The optional BaseItemDto fields a sync asks for (fewer fields, faster pages). ChildCount
+comes on folders only: a series' seasons, a season's episodes. A series' RunTimeTicks (its
+episodes' usual length) needs no field."""
 
 _KINDS = {
     "Movie": ItemKind.MOVIE,
@@ -139,11 +141,15 @@ def _images(dto: dict[str, Any]) -> dict[str, str]:
     return images
 
 
-def _details(dto: dict[str, Any]) -> dict[str, Any]:
+def _details(dto: dict[str, Any], counted: bool) -> dict[str, Any]:
     """What the Details screen shows beyond the row's columns, keys in sorted order (see
-    `dumps_ordered`)."""
+    `dumps_ordered`); `counted`: a show or season, whose ChildCount is kept."""
     details: dict[str, Any] = {}
     get = dto.get
+    if counted:
+        child_count = _int(get("ChildCount"))
+        if child_count is not None:
+            details["child_count"] = child_count
     genres = get("Genres")
     if isinstance(genres, list) and genres:
         details["genres"] = [str(g) for g in genres]
@@ -238,7 +244,7 @@ def item_row_of(
     original = get("OriginalTitle")
     overview = get("Overview")
     tmdb, imdb, tvdb = _external_ids(dto)
-    details = _details(dto)
+    details = _details(dto, kind is ItemKind.SHOW or kind is ItemKind.SEASON)
     row = (
         item_id,
         source_id,

@@ -3,8 +3,9 @@
 Two ways in: a user name and password (`sign_in_with_password`), or Quick Connect
 (`quick_connect_start`, then `quick_connect_poll` until the user approves the code in another
 signed-in Jellyfin app; `QuickConnect.wait` does the polling and can be cancelled). Either
-gives a `SignIn`; `add_jellyfin_source` turns it into a source whose token is kept in the
-secret store, never in the cache.
+gives a `SignIn`; `save_sign_in` turns it into a source whose token is kept in the secret
+store, never in the cache, or, for a user on a server that is already a source, replaces that
+source's token (signing in again after the token was revoked keeps the cache).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from reel_tui.config_schema import NetworkSettings
 from reel_tui.engine.backends.jellyfin.client import JellyfinClient, normalize_url
 from reel_tui.engine.cache.repository import Repository
-from reel_tui.engine.errors import AuthError, MalformedResponseError, SourceError, SyncCancelled
+from reel_tui.engine.errors import AuthError, MalformedResponseError, SyncCancelled
 from reel_tui.engine.models import LibraryKind, Source, SourceKind
 
 if TYPE_CHECKING:
@@ -180,22 +181,44 @@ def quick_connect_wait(
         cancel.wait(interval_s)
 
 
-def add_jellyfin_source(engine: Engine, sign_in: SignIn, *, name: str | None = None) -> Source:
-    """Record a signed-in server as a source; its token goes to the secret store.
+@dataclass(frozen=True, slots=True)
+class SavedSignIn:
+    """Where a sign-in went: a new source, or one already there signed in again."""
 
-    Raises SourceError when the same user on the same server is already a source.
-    """
-    from reel_tui.engine.engine import new_source_id
+    source: Source
+    again: bool
+    """The server's user was already a source: only its token was replaced."""
 
+
+def _source_of(engine: Engine, sign_in: SignIn) -> Source | None:
+    """The source of this user on this server, if there is one."""
     for source in engine.list_sources():
         if (
             source.kind is SourceKind.JELLYFIN
             and source.settings.get("server_id") == sign_in.server.server_id
             and source.settings.get("user_id") == sign_in.user_id
         ):
-            raise SourceError(
-                f"{sign_in.server.name} ({sign_in.username}) is already a source ({source.id})"
-            )
+            return source
+    return None
+
+
+def save_sign_in(engine: Engine, sign_in: SignIn, *, name: str | None = None) -> SavedSignIn:
+    """Record a signed-in server as a source; its token goes to the secret store.
+
+    When the same user on the same server is already a source (its token revoked, say), the
+    new token replaces the old one and the source stays as it is, with its cached items and
+    progress: that is how a user signs in again.
+    """
+    from reel_tui.engine.backends.jellyfin.backend import JellyfinBackend
+    from reel_tui.engine.engine import new_source_id
+
+    existing = _source_of(engine, sign_in)
+    if existing is not None:
+        engine.secrets.set(secret_key(existing.id), sign_in.token)
+        backend = engine.backend(existing.id)
+        if isinstance(backend, JellyfinBackend):
+            backend.disconnect()  # an open connection would still send the old token
+        return SavedSignIn(existing, again=True)
     source = Source(
         id=new_source_id(SourceKind.JELLYFIN),
         kind=SourceKind.JELLYFIN,
@@ -212,7 +235,12 @@ def add_jellyfin_source(engine: Engine, sign_in: SignIn, *, name: str | None = N
     )
     engine.secrets.set(secret_key(source.id), sign_in.token)
     try:
-        return engine.add_source(source)
+        return SavedSignIn(engine.add_source(source), again=False)
     except BaseException:
         engine.secrets.delete(secret_key(source.id))
         raise
+
+
+def add_jellyfin_source(engine: Engine, sign_in: SignIn, *, name: str | None = None) -> Source:
+    """The source of a sign-in (see `save_sign_in`: signing in again keeps the source)."""
+    return save_sign_in(engine, sign_in, name=name).source
