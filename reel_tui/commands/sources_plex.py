@@ -40,7 +40,7 @@ def _added_json(added: AddedServer) -> dict[str, Any]:
 
 def _describe(added: AddedServer) -> str:
     source = added.source
-    verb = "Added" if added.new else "Updated"
+    verb = "Added" if added.new else "Signed in again to"
     owner = source.settings.get("owner")
     shared = f", shared by {owner}" if owner else ""
     address = added.address

@@ -13,6 +13,10 @@ each once. Online, every report goes, in order. The cache keeps one row per item
 report superseded by a newer save of the same item is replaced by it: after an outage the
 server gets where the user is now, not every step.
 Queued rows go out as ``PlaybackEvent.STOP`` reports: by then that playback is over.
+
+A queued row goes as soon as its server is known to be back: when a session starts, after
+a live report to that server went through, after each successful sync of its source (the
+sync queue's status listeners), and every `RETRY_EVERY_S` while a report waits.
 """
 
 from __future__ import annotations
@@ -35,11 +39,14 @@ from reel_tui.engine.errors import (
     SourceUnavailableError,
 )
 from reel_tui.engine.models import Item, Progress
+from reel_tui.engine.sync import SyncState, SyncStatus
 
 log = logging.getLogger(__name__)
 
 UNREACHABLE = (SourceUnavailableError, AuthError, OSError)
 """Errors after which a report stays queued: the server may take it later (or after sign-in)."""
+RETRY_EVERY_S = 60.0
+"""How often queued reports are tried again while a server is away."""
 
 
 def progress_at(
@@ -68,6 +75,12 @@ class _Report:
     """The progress sits unsynced in the cache: mark it synced once delivered."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Flush:
+    source_id: str | None = None
+    """Only this source's queued reports (None: every source's)."""
+
+
 class ProgressReporter:
     """Saves progress to the cache and delivers it to backends on its own thread.
 
@@ -76,6 +89,8 @@ class ProgressReporter:
         threshold: the fraction of the duration past which an item counts as watched.
         not_saved: called (on the saving thread) when a position could not be written to the
             cache, with the item and the error's message.
+        retry_every_s: how long queued reports wait before they are tried again (if nothing
+            else brought their server back first).
     """
 
     def __init__(
@@ -83,11 +98,16 @@ class ProgressReporter:
         engine: Engine,
         threshold: float,
         not_saved: Callable[[Item, str], None] | None = None,
+        *,
+        retry_every_s: float = RETRY_EVERY_S,
     ) -> None:
         self._engine = engine
         self._threshold = threshold
         self._not_saved = not_saved
-        self._jobs: queue.SimpleQueue[_Report | str | None] = queue.SimpleQueue()
+        self._retry_every_s = retry_every_s
+        self._retry_at: float | None = None
+        """When to try queued reports again (monotonic); None while none waits."""
+        self._jobs: queue.SimpleQueue[_Report | _Flush | None] = queue.SimpleQueue()
         self._delivery_lock = threading.RLock()
         self._pending: dict[str, tuple[float, PlaybackEvent]] = {}
         """Item id -> (updated_at, event) of saved rows whose live report is still queued."""
@@ -97,6 +117,7 @@ class ProgressReporter:
         self._stamp_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="progress-reporter", daemon=True)
         self._thread.start()
+        self._unsubscribe = engine.sync_queue.subscribe(self._on_sync_status)
 
     # -- called by the session ---------------------------------------------------------------
 
@@ -160,20 +181,24 @@ class ProgressReporter:
         """Queue a report that is not saved (the START of playback: nothing new to keep)."""
         self._jobs.put(_Report(item, progress, event, queued=False))
 
-    def request_flush(self) -> None:
-        """Deliver the queued reports on the reporter thread (does not wait)."""
-        self._jobs.put("flush")
+    def request_flush(self, source_id: str | None = None) -> None:
+        """Deliver the queued reports (of one source, or all) on the reporter thread (does not
+        wait)."""
+        self._jobs.put(_Flush(source_id))
 
-    def flush(self) -> int:
+    def flush(self, source_id: str | None = None) -> int:
         """Deliver queued reports to their backends, oldest first; returns how many went.
 
         A source that cannot be reached keeps its reports (in order) for the next flush;
         the other sources' reports still go.
+
+        Args:
+            source_id: deliver only this source's reports (None: every source's).
         """
         delivered = 0
         failed_sources: set[str] = set()
         with self._delivery_lock:
-            for progress in self._engine.repo.unsynced_progress():
+            for progress in self._engine.repo.unsynced_progress(source_id):
                 try:
                     item = self._engine.get_item(progress.item_id)
                 except ItemNotFoundError:
@@ -185,21 +210,50 @@ class ProgressReporter:
                     delivered += 1
                 else:
                     failed_sources.add(item.source_id)
+            if source_id is None:
+                # Tried them all: the next try is a full period away, or not needed.
+                self._retry_at = self._next_retry() if failed_sources else None
         return delivered
 
     def close(self, timeout: float = 2.0) -> None:
         """Stop the reporter thread; reports still queued stay in the cache for later."""
+        self._unsubscribe()
         self._jobs.put(None)
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout=timeout)
 
     # -- the reporter thread -----------------------------------------------------------------
 
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
+    def _on_sync_status(self, status: SyncStatus) -> None:
+        """A source that synced is reachable: its queued reports go now (called on the
+        syncing thread, so only a job is queued here)."""
+        if status.state is SyncState.COMPLETED:
+            self.request_flush(status.source_id)
+
+    def _next_job(self) -> _Report | _Flush | None:
+        """The next job, or a retry of every queued report once one is due.
+
+        Live reports arriving every few seconds do not put the retry off: it is due at a
+        fixed time. Idle, the thread still wakes every `retry_every_s` to notice a report
+        queued by a flush on another thread.
+        """
+        while True:
+            retry_at = self._retry_at
+            wait_s = self._retry_every_s if retry_at is None else retry_at - time.monotonic()
             try:
-                if isinstance(job, str):
-                    self.flush()
+                return self._jobs.get(timeout=max(0.0, wait_s))
+            except queue.Empty:
+                if self._retry_at is not None and time.monotonic() >= self._retry_at:
+                    return _Flush()
+
+    def _next_retry(self) -> float:
+        return time.monotonic() + self._retry_every_s
+
+    def _run(self) -> None:
+        while (job := self._next_job()) is not None:
+            try:
+                if isinstance(job, _Flush):
+                    self.flush(job.source_id)
                 else:
                     self._live(job)
             except ReelError as error:
@@ -243,9 +297,16 @@ class ProgressReporter:
         """Send one report; True when the backend took it (or will never take it)."""
         try:
             backend = self._engine.backend(item.source_id)
-            backend.report_progress(item, progress, event)
+            if queued and self._engine.queued_watched_mark(item.id, item.source_id) is not None:
+                # Marked (un)watched by hand while away: a position report at 0 would not
+                # unmark it on every server; the mark itself is what the user did.
+                backend.set_watched(item, progress.watched)
+            else:
+                backend.report_progress(item, progress, event)
         except UNREACHABLE as error:
             log.info("progress of %s stays queued: %s", item.id, error)
+            if queued and self._retry_at is None:
+                self._retry_at = self._next_retry()
             return False
         except SourceError as error:
             log.info("progress of %s not reported (no source): %s", item.id, error)

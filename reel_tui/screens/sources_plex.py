@@ -101,8 +101,9 @@ class PlexSources(ReelScreen):
                     severity="warning",
                     timeout=8,
                 )
-        names = ", ".join(entry.source.name for entry in message.added)
-        self.notify(f"Added {names}; syncing now.")
+        from reel_tui.engine.backends.plex.signin import sign_in_summary
+
+        self.notify(f"{sign_in_summary(message.added)}; syncing now.")
         self.reel_app.sources_changed()
         for entry in message.added:
             if entry.address is not None:

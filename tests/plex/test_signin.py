@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from reel_tui.engine.backends.plex import signin
-from reel_tui.engine.backends.plex.backend import account_token_key, server_token_key
+from reel_tui.engine.backends.plex.server_address import account_token_key, server_token_key
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import AuthError, SyncCancelled
-from reel_tui.engine.models import SourceKind
+from reel_tui.engine.models import ItemQuery, SourceKind
 from tests.plex.conftest import MakeEngine
 from tests.servers.plex import PlexWorld
 
@@ -128,3 +128,47 @@ def test_removing_a_server_source_forgets_its_token(
     assert engine.secrets.get(server_token_key(source_id))
     engine.remove_source(source_id)
     assert engine.secrets.get(server_token_key(source_id)) is None
+
+
+def _pin_sign_in(engine: Engine, world: PlexWorld) -> str:
+    pin = signin.start_pin(engine)
+    world.plex_tv.link_pin(pin.code)
+    return signin.wait_for_pin(engine, pin, interval_s=0.05)
+
+
+def test_signing_in_again_with_a_pin_renews_the_tokens_keeps_the_caches_and_says_so(
+    make_engine: MakeEngine, world: PlexWorld
+) -> None:
+    engine = make_engine(world.plex_tv.url)
+    first = signin.add_account(engine, _pin_sign_in(engine, world))
+    assert signin.sign_in_summary(first) == "Added Fake Plex, Friend's Plex"
+    shared_id = next(a.source.id for a in first if a.source.name == "Friend's Plex")
+    cached = engine.sync_now(shared_id)[0].items_total
+    # The friend's server stops taking our token: syncing asks to sign in again.
+    [resource] = [r for r in world.account.resources if r.server is world.shared]
+    world.shared.revoke_token(resource.access_token)
+    with pytest.raises(AuthError, match="sign in again"):
+        engine.sync_now(shared_id)
+    resource.access_token = "shared-renewed-token"
+    world.shared.add_token(resource.access_token)
+
+    again = signin.add_account(engine, _pin_sign_in(engine, world))
+
+    assert signin.sign_in_summary(again) == "Signed in again: Fake Plex, Friend's Plex"
+    assert [s.id for s in engine.list_sources()] == [a.source.id for a in first]
+    assert engine.secrets.get(server_token_key(shared_id)) == "shared-renewed-token"
+    assert engine.count_items(ItemQuery(source_id=shared_id)) == cached  # the cache stayed
+    # The running backend takes the new token without a restart.
+    assert engine.sync_now(shared_id)[0].items_total == cached
+
+
+def test_a_server_added_by_url_is_not_added_twice_by_its_accounts_sign_in(
+    make_engine: MakeEngine, world: PlexWorld
+) -> None:
+    engine = make_engine(world.plex_tv.url)
+    by_url = signin.add_server(engine, world.owned.url, world.owned.token)
+    added = signin.add_account(engine, world.account.token)
+    assert signin.sign_in_summary(added) == "Added Friend's Plex; signed in again: Fake Plex"
+    assert len(engine.list_sources()) == 2
+    adopted = engine.get_source(by_url.source.id)
+    assert adopted.settings["account_id"] == str(world.account.id)

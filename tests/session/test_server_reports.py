@@ -21,6 +21,7 @@ from reel_tui.engine.errors import PlaybackError, SourceUnavailableError
 from reel_tui.engine.models import Item, Marker, MarkerKind, Progress, Source, Stream
 from reel_tui.player.base import PlayerState
 from reel_tui.player.session import PlaybackFailed, PlaybackSession, ProgressNotSaved
+from reel_tui.player.session_progress import ProgressReporter
 from tests.session.conftest import (
     SETTINGS,
     Clips,
@@ -46,11 +47,14 @@ class FlakyServerBackend(LocalBackend):
         super().__init__(source, repo)  # type: ignore[arg-type]
         self.online = False
         self.received: list[tuple[str, float, bool, PlaybackEvent]] = []
+        self.refused = 0
+        """Reports that came while offline."""
         self.urls: dict[str, str] = {}
         """Item id -> the URL its stream comes from (else its file)."""
 
     def report_progress(self, item: Item, progress: Progress, event: PlaybackEvent) -> None:
         if not self.online:
+            self.refused += 1
             raise SourceUnavailableError("the test server is offline")
         self.received.append((item.id, progress.position_s, progress.watched, event))
 
@@ -131,6 +135,53 @@ def test_reports_made_offline_are_delivered_later_in_order_once(
     events = [r[3] for r in server.received[before:]]
     assert events == [PlaybackEvent.START, PlaybackEvent.PAUSE, PlaybackEvent.STOP], events
     assert wait_until(lambda: repo.unsynced_progress() == [])
+
+
+def _report_offline(
+    reporter: ProgressReporter, server: FlakyServerBackend, items: list[Item]
+) -> None:
+    """Save progress while the server is away, and wait until each report was refused."""
+    for position, item in enumerate(items, start=1):
+        reporter.save(item, float(position), 100.0, PlaybackEvent.STOP)
+    assert wait_until(lambda: server.refused >= len(items))
+
+
+def test_reports_queued_offline_go_once_their_source_syncs_again(
+    server_library: Library,
+) -> None:
+    engine, server = server_library.engine, server_of(server_library)
+    movie, episode = server_library.movie, server_library.episode_1
+    reporter = ProgressReporter(engine, 0.9)
+    try:
+        _report_offline(reporter, server, [movie, episode, movie])
+        assert len(engine.repo.unsynced_progress()) == 2
+        server.online = True  # back, but nothing tells the reporter yet
+        engine.sync_queue.start()
+        engine.sync_queue.request(movie.source_id)
+        assert wait_until(lambda: engine.repo.unsynced_progress() == [])
+        # The oldest waiting row first; the movie's newer save replaced its older one.
+        assert server.received == [
+            (episode.id, 2.0, False, PlaybackEvent.STOP),
+            (movie.id, 3.0, False, PlaybackEvent.STOP),
+        ]
+        engine.sync_queue.request(movie.source_id)
+        assert engine.sync_queue.wait_idle(10.0)
+    finally:
+        reporter.close()  # after the flush the second sync asked for
+    assert len(server.received) == 2  # once each
+
+
+def test_reports_queued_offline_are_retried_while_they_wait(server_library: Library) -> None:
+    engine, server = server_library.engine, server_of(server_library)
+    movie = server_library.movie
+    reporter = ProgressReporter(engine, 0.9, retry_every_s=0.3)
+    try:
+        _report_offline(reporter, server, [movie])
+        server.online = True  # no sync, no session, no live report: only the retry
+        assert wait_until(lambda: engine.repo.unsynced_progress() == [])
+        assert server.received == [(movie.id, 1.0, False, PlaybackEvent.STOP)]
+    finally:
+        reporter.close()
 
 
 def test_on_a_full_disk_the_position_still_reaches_the_server_and_the_user_is_told(

@@ -1,20 +1,16 @@
 """`PlexBackend`: one Plex Media Server as a source.
 
 The source keeps, in `Source.settings` (never a token): the server's machine identifier, the
-plex.tv account it came from (if any), every address plex.tv listed for it, and the address
-in use with its latency and the time it was tested. Its access token is in the secret store
-under `server_token_key(source_id)`.
-
-The first request of a run picks the address (`address.choose_address`: the last good one
-first); a server that answers at none of its addresses is looked up again on plex.tv, in
-case it moved. A request that finds the address gone drops it, so the next one picks again.
+plex.tv account it came from (if any), its addresses and the one in use. Which address is used,
+and following the server when it moves, is `server_address.ServerAddressing`'s part: every
+request here goes through `on_address`, so a sync, a stream or a report made after the server
+moved finds it at its new address.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,7 +22,6 @@ from reel_tui.engine.backends.base import (
     PlaybackEvent,
     ProgressCallback,
 )
-from reel_tui.engine.backends.plex.address import ChosenAddress, choose_address
 from reel_tui.engine.backends.plex.client import (
     PlexClient,
     client_identifier,
@@ -36,7 +31,10 @@ from reel_tui.engine.backends.plex.client import (
 )
 from reel_tui.engine.backends.plex.library_sync import PlexLibrarySync
 from reel_tui.engine.backends.plex.mapping import markers_from_metadata
-from reel_tui.engine.backends.plex.plextv import Connection, PlexTv
+from reel_tui.engine.backends.plex.server_address import (
+    ServerAddressing,
+    server_token_key,
+)
 from reel_tui.engine.backends.plex.transcode import (
     container_from_decision,
     download_params,
@@ -44,12 +42,7 @@ from reel_tui.engine.backends.plex.transcode import (
 from reel_tui.engine.backends.plex.transcode import session_id as transcode_session_id
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.downloads_quality import limits_of
-from reel_tui.engine.errors import (
-    AuthError,
-    BackendError,
-    ItemNotFoundError,
-    SourceUnavailableError,
-)
+from reel_tui.engine.errors import BackendError, ItemNotFoundError
 from reel_tui.engine.models import Item, Marker, Progress, Source, SourceKind, Stream, SyncResult
 from reel_tui.engine.secrets import SecretStore
 
@@ -59,41 +52,7 @@ _TIMELINE_STATES = {
 }
 
 
-def server_token_key(source_id: str) -> str:
-    """Secret-store key of a server source's access token."""
-    return f"plex:server:{source_id}"
-
-
-def account_token_key(account_id: str) -> str:
-    """Secret-store key of a plex.tv account token."""
-    return f"plex:account:{account_id}"
-
-
-def connections_of(source: Source) -> list[Connection]:
-    """The addresses recorded for a source (its location when none are)."""
-    listed = [
-        Connection(uri=str(c["uri"]), local=bool(c.get("local")), relay=bool(c.get("relay")))
-        for c in source.settings.get("connections") or []
-        if isinstance(c, dict) and c.get("uri")
-    ]
-    return listed or [Connection(uri=source.location)]
-
-
-def connection_settings(connections: list[Connection]) -> list[dict[str, Any]]:
-    return [{"uri": c.uri, "local": c.local, "relay": c.relay} for c in connections]
-
-
-def address_settings(chosen: ChosenAddress) -> dict[str, Any]:
-    """What `Source.settings` keeps about the address in use."""
-    return {
-        "address": chosen.uri,
-        "address_kind": chosen.kind,
-        "latency_ms": chosen.latency_ms,
-        "tested_at": chosen.tested_at,
-    }
-
-
-class PlexBackend(MediaBackend):
+class PlexBackend(ServerAddressing, MediaBackend):
     """A Plex Media Server (owned or shared) reached through its best address."""
 
     kind = SourceKind.PLEX
@@ -128,106 +87,9 @@ class PlexBackend(MediaBackend):
             client_id=client_identifier(context.repo),
         )
 
-    @property
-    def what(self) -> str:
-        return f"Plex server {self.source.name}"
-
-    def _token(self) -> str:
-        token = self.secrets.get(server_token_key(self.source.id))
-        if not token:
-            raise AuthError(f"{self.what}: no access token is stored: sign in again")
-        return token
-
-    # the address ---------------------------------------------------------------------------
-
-    def client(self) -> PlexClient:
-        """A client on the server's current address (chosen on first use)."""
-        with self._lock:
-            if self._client is None:
-                chosen = self._choose()
-                self._client = PlexClient(
-                    self.network,
-                    chosen.uri,
-                    client_id=self.client_id,
-                    token=self._token(),
-                    what=self.what,
-                )
-            return self._client
-
-    def forget_address(self) -> None:
-        """Pick the address again on the next request (the one in use stopped answering)."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
-
-    def _choose(self) -> ChosenAddress:
-        settings = self.source.settings
-        machine_id = settings.get("machine_id")
-        try:
-            chosen = choose_address(
-                self.network,
-                connections_of(self.source),
-                client_id=self.client_id,
-                machine_id=machine_id,
-                last_good=settings.get("address"),
-                server_name=self.what,
-            )
-            connections = None
-        except SourceUnavailableError:
-            connections = self._rediscover()
-            if connections is None:
-                raise
-            chosen = choose_address(
-                self.network,
-                connections,
-                client_id=self.client_id,
-                machine_id=machine_id,
-                server_name=self.what,
-            )
-        self._remember(chosen, connections)
-        return chosen
-
-    def _rediscover(self) -> list[Connection] | None:
-        """The server's addresses as plex.tv lists them now (None without an account)."""
-        account_id = self.source.settings.get("account_id")
-        token = self.secrets.get(account_token_key(str(account_id))) if account_id else None
-        if not token:
-            return None
-        machine_id = self.source.settings.get("machine_id")
-        for server in PlexTv(self.network, self.client_id).resources(token):
-            if server.machine_id == machine_id:
-                if server.access_token != self.secrets.get(server_token_key(self.source.id)):
-                    self.secrets.set(server_token_key(self.source.id), server.access_token)
-                return list(server.connections)
-        raise SourceUnavailableError(f"{self.what} is no longer shared with your Plex account")
-
-    def _remember(self, chosen: ChosenAddress, connections: list[Connection] | None) -> None:
-        settings = dict(self.source.settings) | address_settings(chosen)
-        if connections is not None:
-            settings["connections"] = connection_settings(connections)
-        source = replace(self.source, location=chosen.uri, settings=settings)
-        self.source = self.repo.update_source(source)
-
-    def chosen_address(self) -> ChosenAddress | None:
-        """The address in use and how it answered when tested (None before the first test)."""
-        settings = self.source.settings
-        if not settings.get("address"):
-            return None
-        return ChosenAddress(
-            uri=str(settings["address"]),
-            kind=str(settings.get("address_kind") or "remote"),
-            latency_ms=float(settings.get("latency_ms") or 0.0),
-            tested_at=float(settings.get("tested_at") or 0.0),
-        )
-
     def _call(self, method: str, path: str, params: dict[str, str | int]) -> Any:
-        client = self.client()
-        try:
-            return client.request(method, path, params=params)
-        except SourceUnavailableError:
-            self.forget_address()
-            raise
+        """One request, followed to another address if the one in use fails."""
+        return self.on_address(lambda client: client.request(method, path, params=params))
 
     # MediaBackend --------------------------------------------------------------------------
 
@@ -243,13 +105,14 @@ class PlexBackend(MediaBackend):
         cancel: threading.Event | None = None,
     ) -> SyncResult:
         """Bring the cache up to date (see `library_sync`); the cache is untouched on error."""
-        client = self.client()
-        run = PlexLibrarySync(client, self.source, self.repo, progress=progress, cancel=cancel)
-        try:
-            return run.run(full=full)
-        except SourceUnavailableError:
-            self.forget_address()
-            raise
+
+        def run(client: PlexClient) -> SyncResult:
+            # A run that failed changed nothing, so one at another address starts afresh.
+            return PlexLibrarySync(
+                client, self.source, self.repo, progress=progress, cancel=cancel
+            ).run(full=full)
+
+        return self.on_address(run)
 
     def stream_for(self, item: Item) -> Stream:
         """Direct play of the item's part, or the server's transcode when it refuses that.
@@ -260,10 +123,12 @@ class PlexBackend(MediaBackend):
         rating_key = item.remote_id
         if not part_keys or rating_key is None:
             raise ItemNotFoundError(f"{item.title} has no media to play")
-        client = self.client()
-        url = f"{client.base_url}{part_keys[0]}"
-        if not self._direct_play_allowed(rating_key):
-            url = self._transcode_url(client.base_url, rating_key)
+        # The decision first: if the server moved, it finds the address the URL must use.
+        direct = self._direct_play_allowed(rating_key)
+        base_url = self.client().base_url
+        url = f"{base_url}{part_keys[0]}"
+        if not direct:
+            url = self._transcode_url(base_url, rating_key)
         headers = plex_headers(self.client_id) | {"X-Plex-Token": self._token()}
         return Stream(
             url=url,

@@ -2,9 +2,10 @@
 
 Used by `reel sources add plex|plex-server` and by the Sources screen. Each server becomes
 its own source (kind PLEX) with its own access token in the secret store; the account token
-is kept too (`plex:account:<id>`) so a server that moved can be found again. Adding an
-account again updates the servers it already added (tokens, addresses) instead of
-duplicating them.
+is kept too (`plex:account:<id>`) so a server that moved can be found again. Signing in to
+an account again updates the servers that are already sources (their tokens and addresses;
+their caches stay) instead of duplicating them: `sign_in_summary` says which were added and
+which signed in again. A running backend takes the new token on its next refused request.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reel_tui.engine.backends.plex.address import ChosenAddress, choose_address, probe
-from reel_tui.engine.backends.plex.backend import (
+from reel_tui.engine.backends.plex.client import PlexClient, client_identifier
+from reel_tui.engine.backends.plex.plextv import Connection, Pin, PlexTv, ServerResource
+from reel_tui.engine.backends.plex.server_address import (
     account_token_key,
     address_settings,
     connection_settings,
     server_token_key,
 )
-from reel_tui.engine.backends.plex.client import PlexClient, client_identifier
-from reel_tui.engine.backends.plex.plextv import Connection, Pin, PlexTv, ServerResource
 from reel_tui.engine.engine import Engine, new_source_id
 from reel_tui.engine.errors import SourceError, SourceUnavailableError
 from reel_tui.engine.models import Source, SourceKind
@@ -71,11 +72,7 @@ def add_account(engine: Engine, token: str) -> list[AddedServer]:
     servers = plex_tv.resources(token)
     engine.secrets.set(account_token_key(account.id), token)
     client_id = client_identifier(engine.repo)
-    existing = {
-        s.settings.get("machine_id"): s
-        for s in engine.list_sources()
-        if s.kind is SourceKind.PLEX and s.settings.get("account_id") == account.id
-    }
+    existing = _existing_sources(engine, account.id)
     network = engine.config.network
 
     def choose(server: ServerResource) -> ChosenAddress | str:
@@ -134,6 +131,34 @@ def add_account(engine: Engine, token: str) -> list[AddedServer]:
         )
         added.append(AddedServer(_add(engine, source, server.access_token), address, error))
     return added
+
+
+def _existing_sources(engine: Engine, account_id: str) -> dict[str, Source]:
+    """The account's servers that are sources already, by machine identifier.
+
+    A server added by URL + token (no account) counts as well: signing in to the account
+    that has it adopts that source rather than adding the server a second time.
+    """
+    found: dict[str, Source] = {}
+    for source in engine.list_sources():
+        machine_id = source.settings.get("machine_id")
+        if source.kind is not SourceKind.PLEX or not machine_id:
+            continue
+        owner = source.settings.get("account_id")
+        if owner == account_id or (owner is None and machine_id not in found):
+            found[str(machine_id)] = source
+    return found
+
+
+def sign_in_summary(added: Sequence[AddedServer]) -> str:
+    """What a sign-in did, for the user: "Added A, B", "Signed in again: C", or both."""
+    new = ", ".join(entry.source.name for entry in added if entry.new)
+    again = ", ".join(entry.source.name for entry in added if not entry.new)
+    if new and again:
+        return f"Added {new}; signed in again: {again}"
+    if again:
+        return f"Signed in again: {again}"
+    return f"Added {new}" if new else "That Plex account has no servers"
 
 
 def _fallback_location(connections: tuple[Connection, ...]) -> str:
