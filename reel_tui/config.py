@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reel_tui.config_schema import Config
+from reel_tui.config_schema import METADATA_PROVIDERS, THEMES, Config
 from reel_tui.engine.errors import ConfigError
 
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -26,8 +26,19 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "display.library_view": ("list", "grid"),
     "display.default_sort": ("title", "year", "added"),
     "offline.download_quality": ("original", "1080p", "720p", "480p"),
+    "display.theme": THEMES,
 }
 """Settings that take one of a few words."""
+
+LIST_CHOICES: dict[str, tuple[str, ...]] = {
+    "metadata.providers": METADATA_PROVIDERS,
+}
+"""List settings whose every entry is one of a few words (each at most once)."""
+
+URLS = frozenset(
+    {"network.plex_tv_url", "metadata.tmdb_url", "metadata.tvdb_url", "metadata.omdb_url"}
+)
+"""Settings that are the address of a web service: an http:// or https:// URL with a host."""
 
 RANGES: dict[str, tuple[float, float | None]] = {
     "metadata.match_threshold": (0.0, 1.0),
@@ -147,6 +158,14 @@ class _Validator:
         choices = CHOICES.get(dotted)
         if choices is not None and converted not in choices:
             self.fail(f"{dotted} must be one of {', '.join(choices)}, not {value!r}", section, key)
+        self._check_entries(dotted, converted, section, key)
+        if dotted in URLS and not _is_web_url(converted):
+            self.fail(
+                f"{dotted} must be an http:// or https:// address with a host name "
+                f"(like {_DEFAULT_URL_EXAMPLE}), not {value!r}",
+                section,
+                key,
+            )
         bounds = RANGES.get(dotted)
         if bounds is not None:
             low, high = bounds
@@ -155,6 +174,35 @@ class _Validator:
                 span = span or f"at least {_num(low)}"
                 self.fail(f"{dotted} must be {span}, not {value!r}", section, key)
         return converted
+
+    def _check_entries(self, dotted: str, entries: Any, section: str, key: str) -> None:
+        """Refuse a list entry that is not one of its setting's words, or one given twice."""
+        choices = LIST_CHOICES.get(dotted)
+        if choices is None:
+            return
+        seen: set[str] = set()
+        for entry in entries:
+            if entry not in choices:
+                known = ", ".join(choices)
+                self.fail(f"{dotted} may only name {known}, not {entry!r}", section, key)
+            if entry in seen:
+                self.fail(f"{dotted} names {entry!r} twice", section, key)
+            seen.add(entry)
+
+
+_DEFAULT_URL_EXAMPLE = "https://plex.tv"
+
+
+def _is_web_url(text: str) -> bool:
+    """True for an absolute http(s) URL with a host, which the HTTP client can request."""
+    from urllib.parse import urlsplit  # only when a file sets a URL
+
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a bad port or IPv6 literal
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok
 
 
 _WRONG = object()

@@ -8,6 +8,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+THEMES = (
+    "textual-dark",
+    "textual-light",
+    "nord",
+    "gruvbox",
+    "catppuccin-mocha",
+    "catppuccin-latte",
+    "catppuccin-frappe",
+    "catppuccin-macchiato",
+    "dracula",
+    "tokyo-night",
+    "monokai",
+    "flexoki",
+    "solarized-light",
+    "solarized-dark",
+    "rose-pine",
+    "rose-pine-moon",
+    "rose-pine-dawn",
+    "atom-one-dark",
+    "atom-one-light",
+    "ansi-dark",
+    "ansi-light",
+)
+"""The colour themes `display.theme` may name: Textual's built-in ones (a test keeps the two
+equal; this module cannot import Textual)."""
+
+METADATA_PROVIDERS = ("tmdb", "tvdb", "omdb")
+"""The metadata providers `metadata.providers` may name."""
+
 
 @dataclass(frozen=True, slots=True)
 class GeneralSettings:
@@ -20,7 +49,8 @@ class GeneralSettings:
 class MetadataSettings:
     read_nfo: bool = True
     """Kodi-style .nfo files next to local media override what the file name says."""
-    providers: tuple[str, ...] = ("tmdb", "tvdb", "omdb")
+    providers: tuple[str, ...] = METADATA_PROVIDERS
+    """Asked in this order; each one of `METADATA_PROVIDERS`."""
     match_threshold: float = 0.8
     language: str = "en-US"
     tmdb_api_key: str = ""
@@ -86,6 +116,7 @@ class OfflineSettings:
 @dataclass(frozen=True, slots=True)
 class DisplaySettings:
     theme: str = "textual-dark"
+    """One of `THEMES`."""
     images: str = "auto"
     """auto, kitty, sixel, halfcell, unicode or off."""
     library_view: str = "list"

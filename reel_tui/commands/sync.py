@@ -2,7 +2,8 @@
 
 On a terminal a progress bar runs on stderr; afterwards a summary per source says what
 changed, how long it took and which files were skipped and why. One source failing does not
-stop the others; the exit status is 1 if any failed.
+stop the others; the exit status is 1 if any failed. With `--json`, the one document lists every
+source asked for, in order: its result, or its error (message and kind) when it failed.
 
 A local source's movies and shows that have no match yet are then looked up with the metadata
 providers (those with an API key; none: nothing happens), unless `--no-metadata`.
@@ -10,6 +11,7 @@ providers (those with an API key; none: nothing happens), unless `--no-metadata`
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,7 +56,7 @@ def sync(
         return
     results: list[SyncResult] = []
     matched: dict[str, EnrichResult] = {}
-    failures: list[tuple[Source, str]] = []
+    failures: list[tuple[Source, ReelError]] = []
     with _progress_reporter(targets, enabled=sys.stderr.isatty()) as report:
         for source in targets:
             try:
@@ -62,15 +64,9 @@ def sync(
                 if source.kind is SourceKind.LOCAL and not no_metadata:
                     matched[source.id] = _enrich(engine, source, report)
             except ReelError as error:
-                failures.append((source, str(error)))
+                failures.append((source, error))
     if as_json:
-        documents: list[dict[str, Any]] = []
-        for result in results:
-            document = sync_result_json(result)
-            if result.source_id in matched:
-                document["metadata"] = matched[result.source_id].to_json()
-            documents.append(document)
-        print_json(documents)
+        print_json(_json_documents(targets, results, matched, failures))
     else:
         names = {s.id: s.name for s in targets}
         for result in results:
@@ -79,10 +75,43 @@ def sync(
             if found is not None and found.ran and found.pending:
                 failed = f", {found.failed} failed (tried again next sync)" if found.failed else ""
                 click.echo(f"  metadata: matched {found.matched} of {found.pending}{failed}")
-    for source, message in failures:
-        click.echo(f"reel: {source.name} ({source.id}): {message}", err=True)
+    for source, failure in failures:
+        click.echo(f"reel: {source.name} ({source.id}): {failure}", err=True)
     if failures:
         raise click.exceptions.Exit(1)
+
+
+def _json_documents(
+    targets: list[Source],
+    results: list[SyncResult],
+    matched: dict[str, EnrichResult],
+    failures: list[tuple[Source, ReelError]],
+) -> list[dict[str, Any]]:
+    """One entry per source asked for, in order: its sync result (with `metadata` when looked
+    up), and `error`, `error_kind` when it failed (a failed lookup after a good sync keeps the
+    result); a source that failed to sync has only `source_id`, `name` and the error."""
+    by_source = {result.source_id: result for result in results}
+    errors = {source.id: error for source, error in failures}
+    documents: list[dict[str, Any]] = []
+    for source in targets:
+        result = by_source.get(source.id)
+        document: dict[str, Any] = (
+            sync_result_json(result) if result is not None else {"source_id": source.id}
+        )
+        if source.id in matched:
+            document["metadata"] = matched[source.id].to_json()
+        error = errors.get(source.id)
+        if error is not None:
+            document.update(name=source.name, error=str(error), error_kind=error_kind(error))
+        documents.append(document)
+    return documents
+
+
+def error_kind(error: ReelError) -> str:
+    """A stable word for a script: the error's class without "Error", in snake case
+    (`SourceUnavailableError` -> `source_unavailable`, `AuthError` -> `auth`)."""
+    name = type(error).__name__.removesuffix("Error") or "reel"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _enrich(

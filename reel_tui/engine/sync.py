@@ -13,12 +13,12 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from reel_tui.config_schema import SyncSettings
-from reel_tui.engine.errors import ReelError, SyncCancelled
+from reel_tui.engine.errors import ReelError, SourceUnavailableError, SyncCancelled
 from reel_tui.engine.listeners import Listeners
 from reel_tui.engine.models import SyncProgress, SyncResult
 
@@ -51,6 +51,9 @@ class SyncStatus:
     """The last finished sync's result (kept while a new one runs)."""
     error: str | None = None
     finished_at: float | None = None
+    error_type: type[Exception] | None = None
+    """The class of the error that failed the last finished sync (`SourceUnavailableError`:
+    the source is offline), kept while a new one runs; None once one succeeds."""
 
     @property
     def busy(self) -> bool:
@@ -142,12 +145,31 @@ class SyncQueue:
                 event.set()
 
     def forget(self, source_id: str) -> None:
-        """Cancel and drop everything known about a removed source."""
+        """Cancel and drop everything known about a removed source (subscribers are told it
+        is idle, so none keeps showing its last failure)."""
         self.cancel(source_id)
         with self._lock:
-            self._statuses.pop(source_id, None)
+            if self._statuses.pop(source_id, None) is not None:
+                self._listeners.notify(SyncStatus(source_id))
 
     # observation ---------------------------------------------------------------------------
+
+    def note_unreachable(self, source_id: str, error: ReelError) -> None:
+        """Record that a check found the source cannot be used now (no sync ran): its status
+        says so, as a failed sync's would, until a sync of it succeeds."""
+        with self._lock:
+            previous = self.status(source_id)
+            if previous.busy:
+                return  # a sync under way will tell
+            self._set_status(
+                replace(
+                    previous,
+                    state=SyncState.FAILED,
+                    error=str(error),
+                    finished_at=time.time(),
+                    error_type=type(error),
+                )
+            )
 
     def status(self, source_id: str) -> SyncStatus:
         with self._lock:
@@ -232,24 +254,29 @@ class SyncQueue:
                 self._set_status(replace(self.status(task.source_id), progress=step))
 
         state, result, error = SyncState.COMPLETED, None, None
+        error_type: type[Exception] | None = None
         try:
             result = self._runner(task.source_id, task.full, on_progress, cancel)
         except SyncCancelled:
             state = SyncState.CANCELLED
         except ReelError as exc:
-            state, error = SyncState.FAILED, str(exc)
+            state, error, error_type = SyncState.FAILED, str(exc), type(exc)
         except Exception as exc:  # a bug in a backend: report it, keep the queue alive
             log.exception("sync of %s failed", task.source_id)
             state, error = SyncState.FAILED, f"internal error: {exc!r}"
+            error_type = type(exc)
         with self._lock:
             self._running.pop(task.source_id, None)
             previous = self.status(task.source_id)
+            if state is SyncState.CANCELLED:
+                error_type = previous.error_type  # a cancelled sync proves nothing either way
             finished = SyncStatus(
                 task.source_id,
                 state=state,
                 result=result or previous.result,
                 error=error,
                 finished_at=time.time(),
+                error_type=error_type,
             )
             self._set_status(finished)
             if task.source_id in self._queued:
@@ -266,7 +293,9 @@ class SyncScheduler:
     A source that was never synced, or whose last full sync is older than
     `full_sync_interval_hours`, gets a full sync; one whose last sync is older than
     `interval_minutes` an incremental one. At start-up (with `sync_on_start`) every stale
-    source is asked for at once; after that the schedule is checked every `check_every_s`.
+    source is asked for at once and the others are checked for an answer (so that a server
+    that is offline says so before anything is played from it); after that the schedule is
+    checked every `check_every_s`.
     """
 
     def __init__(
@@ -277,13 +306,18 @@ class SyncScheduler:
         *,
         clock: Callable[[], float] = time.time,
         check_every_s: float = 60.0,
+        check_source: Callable[[str], None] | None = None,
     ) -> None:
         """Args:
         last_syncs: source id -> (time of its last sync, time of its last full sync).
+        check_source: raises ReelError when the source cannot be used now (a server that
+            does not answer): at start-up, every source not due for a sync is checked so
+            that one that is offline says so (`SyncQueue.note_unreachable`).
         """
         self._queue = queue
         self._settings = settings
         self._last_syncs = last_syncs
+        self._check_source = check_source
         self._clock = clock
         self._check_every_s = check_every_s
         self._stop = threading.Event()
@@ -327,9 +361,31 @@ class SyncScheduler:
     def _loop(self) -> None:
         if not self._settings.sync_on_start:
             self._stop.wait(self._check_every_s)
+        starting = True
         while not self._stop.is_set():
             try:
-                self.check()
+                due = self.check()
+                if starting:
+                    self.check_reachable(exclude=due)
             except ReelError as exc:  # e.g. the cache is locked for a moment: try next time
                 log.warning("sync schedule check failed: %s", exc)
+            starting = False
             self._stop.wait(self._check_every_s)
+
+    def check_reachable(self, *, exclude: Collection[str] = ()) -> list[str]:
+        """Check every source but `exclude` (being synced: the sync tells); returns the ids of
+        those found unreachable, which their status now says."""
+        if self._check_source is None:
+            return []
+        unreachable = []
+        for source_id in self._last_syncs():
+            if source_id in exclude or self._stop.is_set():
+                continue
+            try:
+                self._check_source(source_id)
+            except SourceUnavailableError as exc:
+                self._queue.note_unreachable(source_id, exc)
+                unreachable.append(source_id)
+            except ReelError as exc:  # signed out, say: the next sync says it in full
+                log.info("checking %s at start-up: %s", source_id, exc)
+        return unreachable

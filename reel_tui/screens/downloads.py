@@ -2,13 +2,15 @@
 
 Keys: p pause, r resume, x cancel, d remove an offline copy (asks first), K / J (or
 shift+up / shift+down) move a download up or down the queue. Progress comes from the download
-manager's subscribers, which run on download threads: they only post messages here.
+manager's subscribers, which run on download threads: they only post messages here. What
+another process does to the queue (`reel download` in a shell) reaches no subscriber: the
+screen reads the queue again every few seconds while it is open, with the storage use.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,6 +28,7 @@ from reel_tui.screens.downloads_entry import DownloadEntry
 from reel_tui.widgets.status_header import StatusHeader
 
 STORAGE_REFRESH_S = 2.0
+"""Seconds between reads of the storage use and of the queue (for other processes' changes)."""
 
 EMPTY_DOWNLOADS_HELP = (
     "Nothing downloaded yet.\n\n"
@@ -85,12 +88,13 @@ class DownloadsScreen(ReelScreen):
             """Which reload this is (later reloads have higher numbers)."""
 
     class StorageMeasured(Message):
-        """Bytes the downloads use on disk, and the cap."""
+        """Bytes the downloads use on disk, the cap, and the queue as the cache has it."""
 
-        def __init__(self, used: int, cap: int) -> None:
+        def __init__(self, used: int, cap: int, statuses: Sequence[DownloadStatus]) -> None:
             super().__init__()
             self.used = used
             self.cap = cap
+            self.statuses = statuses
 
     def __init__(self, manager: DownloadManager | None = None) -> None:
         """Args:
@@ -122,7 +126,8 @@ class DownloadsScreen(ReelScreen):
         self._unsubscribe = self.manager.subscribe(self._changed_from_thread)
         self.query_one(ListView).focus()
         self.reload()
-        # Bytes on disk grow with every chunk; the storage line follows every few seconds.
+        # Bytes on disk grow with every chunk, and another process may add or run downloads:
+        # the storage line and the list follow every few seconds.
         self.set_interval(STORAGE_REFRESH_S, self._measure_storage)
 
     def on_unmount(self) -> None:
@@ -153,7 +158,8 @@ class DownloadsScreen(ReelScreen):
     @work(thread=True, exclusive=True, group="downloads-storage", exit_on_error=False)
     def _measure_storage(self) -> None:
         cap = self.manager.cap
-        self.post_message(self.StorageMeasured(cap.used_bytes(), cap.cap_bytes))
+        statuses = self.manager.statuses()
+        self.post_message(self.StorageMeasured(cap.used_bytes(), cap.cap_bytes, statuses))
 
     def _label(self, item_id: str) -> str:
         from reel_tui.engine.downloads_names import item_label
@@ -165,6 +171,14 @@ class DownloadsScreen(ReelScreen):
 
     def on_downloads_screen_storage_measured(self, message: StorageMeasured) -> None:
         self._show_storage(message.used, message.cap)
+        entries = list(self.query(DownloadEntry))
+        if _queue_shape(message.statuses) != _queue_shape(entry.status for entry in entries):
+            self.reload()  # rows came, went or changed state (another process, most likely)
+            return
+        for entry, status in zip(entries, message.statuses, strict=True):
+            # Only forward: this process's own progress ticks may be newer than this read.
+            if status.record.done_bytes > entry.status.record.done_bytes:
+                entry.show(status)
 
     def _show_storage(self, used: int, cap: int) -> None:
         share = f" ({used / cap:.0%})" if cap else ""
@@ -261,3 +275,8 @@ class DownloadsScreen(ReelScreen):
     def _move(self, download_id: int, offset: int) -> None:
         self.manager.move(download_id, offset)
         self.reload()
+
+
+def _queue_shape(statuses: Iterable[DownloadStatus]) -> list[tuple[int, DownloadState, int]]:
+    """What a reload would change in the list: its rows in order, their states and priorities."""
+    return [(s.id, s.record.state, s.record.priority) for s in statuses]

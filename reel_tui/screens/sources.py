@@ -24,6 +24,7 @@ from reel_tui.dialogs.confirm import ConfirmDialog
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.models import ItemKind, ItemQuery, Source, SourceKind
 from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.screens.sources_card import SourceListCard
 from reel_tui.screens.sources_plex import PlexSources
 from reel_tui.widgets.source_card import SourceCard, SourceCounts
 from reel_tui.widgets.status_header import StatusHeader
@@ -64,11 +65,12 @@ class SourcesScreen(PlexSources):
             self.sources = sources
 
     class SourceAdded(Message):
-        """The engine added a source."""
+        """The engine added a source (`again`: a Jellyfin source signed in again)."""
 
-        def __init__(self, source: Source) -> None:
+        def __init__(self, source: Source, *, again: bool = False) -> None:
             super().__init__()
             self.source = source
+            self.again = again
 
     class JellyfinSignInFailed(Message):
         """Signing in to a Jellyfin server failed (wrong password, unreachable ...)."""
@@ -140,7 +142,7 @@ class SourcesScreen(PlexSources):
         cards = []
         statuses = self.reel_app.sync_statuses
         for source, counts in message.sources:
-            card = SourceCard(source)
+            card = SourceListCard(source)
             card.counts = counts
             card.status = statuses.get(source.id)
             cards.append(card)
@@ -208,11 +210,11 @@ class SourcesScreen(PlexSources):
             signed_in = signin.sign_in_with_password(
                 request.url, request.username, request.password, engine.config.network, engine.repo
             )
-            source = signin.add_jellyfin_source(engine, signed_in)
+            saved = signin.save_sign_in(engine, signed_in)
         except ReelError as exc:
             self.post_message(self.JellyfinSignInFailed(request, str(exc)))
             return
-        self.post_message(self.SourceAdded(source))
+        self.post_message(self.SourceAdded(saved.source, again=saved.again))
 
     def on_sources_screen_jellyfin_sign_in_failed(self, message: JellyfinSignInFailed) -> None:
         # Ask again with what was typed (but the password), rather than losing it.
@@ -228,9 +230,10 @@ class SourcesScreen(PlexSources):
 
     @work(thread=True, group="source-changes", exit_on_error=False)
     def _add_signed_in(self, signed_in: SignIn) -> None:
-        from reel_tui.engine.backends.jellyfin.signin import add_jellyfin_source
+        from reel_tui.engine.backends.jellyfin.signin import save_sign_in
 
-        self.post_message(self.SourceAdded(add_jellyfin_source(self.engine, signed_in)))
+        saved = save_sign_in(self.engine, signed_in)
+        self.post_message(self.SourceAdded(saved.source, again=saved.again))
 
     def action_test_selected(self) -> None:
         source = self.selected_source
@@ -250,7 +253,10 @@ class SourcesScreen(PlexSources):
 
     def on_sources_screen_source_added(self, message: SourceAdded) -> None:
         source = message.source
-        self.notify(f"Added {source.name}; syncing it now.")
+        if message.again:
+            self.notify(f"Signed in again to {source.name}; syncing it now.")
+        else:
+            self.notify(f"Added {source.name}; syncing it now.")
         self.reel_app.sources_changed()
         self.reel_app.request_sync(source.id)
 
@@ -265,9 +271,7 @@ class SourcesScreen(PlexSources):
         source = self.selected_source
         if source is None:
             return
-        question = (
-            f"Remove “{source.name}” and its items from the library?\n(The files stay on disk.)"
-        )
+        question = f"Remove “{source.name}” and its items from the library?\n{_what_stays(source)}"
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
@@ -307,3 +311,10 @@ class SourcesScreen(PlexSources):
     @on(Button.Pressed, "#remove-selected")
     def _remove_pressed(self) -> None:
         self.action_remove_selected()
+
+
+def _what_stays(source: Source) -> str:
+    """What removing `source` leaves alone, said in the question that asks first."""
+    if source.kind is SourceKind.LOCAL:
+        return "(The files stay on disk.)"
+    return "(Nothing changes on the server; its sign-in is forgotten here.)"

@@ -9,12 +9,31 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from reel_tui.engine.errors import SourceUnavailableError
 from reel_tui.engine.models import SyncProgress
 from reel_tui.engine.sync import SyncState, SyncStatus
 
-OFFLINE_HINTS = ("offline", "unreachable", "unavailable", "cannot reach", "connection")
 SYNC_STATES = ("syncing", "failed", "offline", "idle")
 """The header's sync states, each a CSS class of its label (`-idle` ...)."""
+
+
+def is_offline(status: SyncStatus | None) -> bool:
+    """True when the source's last finished sync failed because it could not be reached.
+
+    Decided by the error's type (`SourceUnavailableError`: a server that does not answer, a
+    folder that is gone), never by its wording. It stays true while a new sync is queued or
+    runs, until one succeeds.
+    """
+    error_type = status.error_type if status is not None else None
+    return error_type is not None and issubclass(error_type, SourceUnavailableError)
+
+
+def last_sync_failed(status: SyncStatus | None) -> bool:
+    """True when the source's last finished sync failed (offline or otherwise), including
+    while a new one is queued or runs."""
+    if status is None:
+        return False
+    return status.state is SyncState.FAILED or status.error_type is not None
 
 
 def _percent(progress: SyncProgress | None) -> str:
@@ -26,28 +45,26 @@ def _percent(progress: SyncProgress | None) -> str:
 def describe_sync(statuses: Iterable[SyncStatus]) -> tuple[str, str]:
     """The header's sync label and its CSS state class, from the latest status of each source.
 
-    A running sync wins over everything; then a queued one; then the most recent failure
-    (shown as "offline" when the source could not be reached); else idle.
+    The worst state across the sources: sources whose last sync found them offline, then
+    those whose last sync failed otherwise, are counted ("1 offline · 2 sync failed") and
+    stay counted until their own sync succeeds, whatever other sources do meanwhile. A
+    running (or queued) sync is shown first, with those counts after it; else "idle".
     """
     known = list(statuses)
-    for status in known:
-        if status.state is SyncState.SYNCING:
-            return f"syncing{_percent(status.progress)}", "syncing"
+    offline = sum(1 for status in known if is_offline(status))
+    failed = sum(1 for status in known if last_sync_failed(status) and not is_offline(status))
+    problems = [f"{offline} offline" if offline else "", f"{failed} sync failed" if failed else ""]
+    problem = " · ".join(part for part in problems if part)
+    running = next((status for status in known if status.state is SyncState.SYNCING), None)
+    if running is not None:
+        label = f"syncing{_percent(running.progress)}"
+        return (f"{label} · {problem}" if problem else label), "syncing"
     if any(status.state is SyncState.QUEUED for status in known):
-        return "sync queued", "syncing"
-    finished = sorted(
-        (
-            status
-            for status in known
-            if status.finished_at is not None and status.state is not SyncState.CANCELLED
-        ),
-        key=lambda status: status.finished_at or 0.0,
-    )
-    if finished and finished[-1].state is SyncState.FAILED:
-        error = (finished[-1].error or "").lower()
-        if any(hint in error for hint in OFFLINE_HINTS):
-            return "offline", "offline"
-        return "sync failed", "failed"
+        return (f"sync queued · {problem}" if problem else "sync queued"), "syncing"
+    if offline:
+        return problem, "offline"
+    if failed:
+        return problem, "failed"
     return "idle", "idle"
 
 

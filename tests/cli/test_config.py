@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reel_tui.config import load_config, section_types, setting_types
-from reel_tui.config_schema import Config, DisplaySettings, PlaybackSettings
+from reel_tui.config_schema import THEMES, Config, DisplaySettings, PlaybackSettings
 from reel_tui.engine.errors import ConfigError
 from tests.cli.helpers import run_reel
 
@@ -111,6 +111,19 @@ def test_a_user_file_overrides_only_what_it_names(tmp_path: Path) -> None:
         ('[display]\nimages = "off"\n[general]\nverbose = true\n', 4, "unknown setting"),
         ("general = 3\n", 1, "must be a section"),
         ("volume = 3\n", 1, "unknown setting 'volume': settings go inside a section"),
+        ('[display]\ntheme = "nosuchtheme"\n', 2, "display.theme must be one of textual-dark,"),
+        (
+            '[metadata]\nread_nfo = true\nproviders = ["tmdb", "imdb"]\n',
+            3,
+            "metadata.providers may only name tmdb, tvdb, omdb, not 'imdb'",
+        ),
+        ('[metadata]\nproviders = ["tmdb", "tmdb"]\n', 2, "names 'tmdb' twice"),
+        ('[network]\nplex_tv_url = "notaurl"\n', 2, "network.plex_tv_url must be an http://"),
+        ('[network]\nplex_tv_url = "ftp://plex.tv"\n', 2, "must be an http:// or https://"),
+        ('[network]\nplex_tv_url = "https://"\n', 2, "with a host name"),
+        ('[metadata]\ntmdb_url = "api.themoviedb.org/3"\n', 2, "metadata.tmdb_url must be"),
+        ('[metadata]\ntvdb_url = "http://host:99999"\n', 2, "metadata.tvdb_url must be"),
+        ('[metadata]\nomdb_url = ""\n', 2, "metadata.omdb_url must be"),
     ],
 )
 def test_mistakes_name_the_file_and_line(tmp_path: Path, text: str, line: int, reason: str) -> None:
@@ -121,6 +134,25 @@ def test_mistakes_name_the_file_and_line(tmp_path: Path, text: str, line: int, r
     assert caught.value.line == line
     assert reason in str(caught.value)
     assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_good_themes_providers_and_addresses_are_taken(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "c.toml",
+        '[metadata]\nproviders = ["omdb"]\ntmdb_url = "http://127.0.0.1:8080/3"\n'
+        '[network]\nplex_tv_url = "https://plex.example:32400"\n[display]\ntheme = "nord"\n',
+    )
+    config = load_config(path)
+    assert config.metadata.providers == ("omdb",)
+    assert config.metadata.tmdb_url == "http://127.0.0.1:8080/3"
+    assert config.network.plex_tv_url == "https://plex.example:32400"
+    assert config.display.theme == "nord"
+
+
+def test_the_themes_offered_are_exactly_the_ones_the_app_can_show() -> None:
+    from textual.app import App
+
+    assert set(THEMES) == set(App().available_themes)
 
 
 def test_a_key_with_the_same_name_in_another_section_points_at_the_right_line(
@@ -174,6 +206,9 @@ def _load_text(text: str) -> Config:
         ('[general\nstart_screen = "library"\n', 1, "invalid TOML"),
         ('[general]\n\n[playback]\nfullscreen = "yes"\n', 4, "fullscreen must be true or false"),
         ('[display]\nimages = "auto"\nposter_size = 3\n', 3, "unknown setting"),
+        ('[display]\ntheme = "nosuchtheme"\n', 2, "one of textual-dark, textual-light, nord"),
+        ('[metadata]\nproviders = ["imdb"]\n', 2, "may only name tmdb, tvdb, omdb"),
+        ('\n[network]\nplex_tv_url = "notaurl"\n', 3, "plex_tv_url must be an http://"),
     ],
 )
 def test_the_command_line_refuses_a_broken_config_with_status_2(
@@ -188,6 +223,15 @@ def test_the_command_line_refuses_a_broken_config_with_status_2(
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     assert path.read_bytes() == before
+
+
+def test_doctor_refuses_a_bad_theme_instead_of_calling_the_file_valid(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", '[display]\ntheme = "nosuchtheme"\n')
+    result = run_reel("doctor")
+    assert result.returncode == 1, result.stdout
+    assert "FAIL  config" in result.stdout
+    assert f"{path}:2: display.theme must be one of" in result.stdout
+    assert "(valid)" not in result.stdout
 
 
 def test_config_option_takes_a_file_and_wins_over_reel_config(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 from textual.pilot import Pilot
@@ -118,6 +119,33 @@ async def test_a_wrong_password_is_shown_and_nothing_is_added(
         assert len(engine.list_sources()) == 1
 
 
+async def test_signing_in_again_after_a_revoked_token_keeps_the_source(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    items = engine.count_items(ItemQuery(source_id=synced.id))
+    jellyfin_server.auth.revoke_all()
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dialog = await open_add_jellyfin(app, pilot)
+        signed_in_at = time.time()
+        await sign_in(pilot, dialog, jellyfin_server.url, "wonderland")
+
+        assert isinstance(app.screen, SourcesScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert "Signed in again to Fake Jellyfin; syncing it now." in messages
+        assert not any("already a source" in m for m in messages)
+        assert [s.id for s in engine.list_sources()] == [synced.id]
+        await _wait_until(
+            pilot,
+            lambda: (
+                (s := app.sync_statuses.get(synced.id)) is not None
+                and s.state is SyncState.COMPLETED
+                and (s.finished_at or 0) >= signed_in_at
+            ),
+        )
+        assert engine.count_items(ItemQuery(source_id=synced.id)) == items
+
+
 async def test_quick_connect_shows_the_code_and_adds_the_server_once_approved(
     engine: Engine, jellyfin_server: FakeJellyfinServer
 ) -> None:
@@ -177,3 +205,26 @@ async def test_home_shows_continue_watching_and_next_up_from_the_cache(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailsScreen)
+
+
+async def test_a_server_down_at_start_up_is_shown_offline_without_a_sync(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    jellyfin_server.set_offline(True)  # synced a moment ago: no sync is due at start-up
+    app = make_app(engine, background=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        deadline = time.monotonic() + 10
+        while "offline" not in header_text(app):
+            assert time.monotonic() < deadline, header_text(app)
+            await pilot.pause(0.05)
+        assert header_text(app) == "● 1 offline"
+        assert engine.list_items(ItemQuery(source_id=synced.id))  # browsing from the cache
+        jellyfin_server.set_offline(False)
+        await pilot.press("2")
+        await settle(pilot)
+        [card] = app.screen.query(SourceCard)
+        assert "offline: " in str(card.query_one(".source-state", Static).render())
+
+
+def header_text(app: ReelApp) -> str:
+    return str(app.screen.query_one("#header-sync", Static).render())

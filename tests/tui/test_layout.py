@@ -7,9 +7,6 @@ from textual.app import App
 from textual.geometry import Region
 
 from reel_tui.engine.engine import Engine
-from reel_tui.engine.models import SyncProgress
-from reel_tui.engine.sync import SyncState, SyncStatus
-from reel_tui.widgets.status_header import describe_sync
 from tests.tui.conftest import make_app, settle
 
 
@@ -49,23 +46,3 @@ async def test_essential_controls_fit(library: Engine, size: tuple[int, int]) ->
         await pilot.pause()
         assert_visible(app, "#question", "#confirm", "#cancel")
         await pilot.press("escape")
-
-
-def status(state: SyncState, **fields: object) -> SyncStatus:
-    return SyncStatus("source", state, **fields)  # type: ignore[arg-type]
-
-
-def test_header_sync_label_names_the_state() -> None:
-    progress = SyncProgress("source", done=4, total=10)
-    assert describe_sync([]) == ("idle", "idle")
-    assert describe_sync([status(SyncState.SYNCING, progress=progress)]) == (
-        "syncing 40%",
-        "syncing",
-    )
-    assert describe_sync([status(SyncState.QUEUED)])[1] == "syncing"
-    failed = status(SyncState.FAILED, error="disk on fire", finished_at=2.0)
-    assert describe_sync([failed]) == ("sync failed", "failed")
-    offline = status(SyncState.FAILED, error="server unreachable", finished_at=3.0)
-    assert describe_sync([failed, offline]) == ("offline", "offline")
-    recovered = status(SyncState.COMPLETED, finished_at=4.0)
-    assert describe_sync([failed, recovered]) == ("idle", "idle")
