@@ -12,13 +12,12 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -28,6 +27,7 @@ from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.sync import SyncState, SyncStatus
+from reel_tui.palette import ReelCommands
 from reel_tui.screens.base import PLACES_CSS
 from reel_tui.screens.library import LibraryScreen
 from reel_tui.screens.stylesheet import ReusingStylesheet
@@ -108,51 +108,6 @@ class BackgroundStartFailed(Message):
     def __init__(self, error: ReelError) -> None:
         super().__init__()
         self.error = error
-
-
-class ReelCommands(Provider):
-    """Reel's own commands for the command palette (ctrl+p)."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        app = self.app
-        assert isinstance(app, ReelApp)
-        playing: list[tuple[str, str, Callable[[], Any]]] = []
-        if app.now_playing is not None:
-            playing = [
-                ("Pause or play", "What plays now (space)", app.action_toggle_pause),
-                ("Stop playback", "Stop what plays now (x)", app.action_stop_playback),
-                ("Next episode", "Play the next episode now (n)", app.action_next_episode),
-            ]
-        return playing + [
-            ("Go to Home", "Continue Watching and Next Up (0)", partial(app.switch_mode, "home")),
-            ("Go to Library", "Browse movies and shows (1)", partial(app.switch_mode, "library")),
-            (
-                "Go to Sources",
-                "Add, remove and sync sources (2)",
-                partial(app.switch_mode, "sources"),
-            ),
-            (
-                "Go to Downloads",
-                "The download queue and offline copies (3)",
-                partial(app.switch_mode, "downloads"),
-            ),
-            ("Sync all sources", "Re-scan every source now", app.action_sync_all),
-            ("Add local folder", "Add a folder of videos as a source", app.action_add_folder),
-            ("Toggle watched filter", "All / unwatched / watched (w)", app.action_toggle_watched),
-            ("Change sort", "Title / year / date added (S)", app.action_cycle_sort),
-            ("Quit", "Leave Reel (q)", app.exit),
-        ]
-
-    async def discover(self) -> Hits:
-        for name, help_text, command in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, command in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
 
 
 class ReelApp(PlaybackApp):
@@ -322,6 +277,12 @@ class ReelApp(PlaybackApp):
     def on_background_start_failed(self, message: BackgroundStartFailed) -> None:
         self.notify(str(message.error), title="Error", severity="error", timeout=8)
 
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual ends the app this way when its input thread dies (a library took the
+        terminal's descriptor, say): an exit status of 0 would hide it from scripts."""
+        self._return_code = 1
+        super().panic(*renderables)
+
     def on_unmount(self) -> None:
         self._first_screen_shown = True  # nothing starts any more
         self._signals_handled(False)
@@ -394,19 +355,26 @@ class ReelApp(PlaybackApp):
         else:
             self.action_show_help_panel()
 
-    async def action_add_folder(self) -> None:
+    async def action_add_source(self, kind: str) -> None:
+        """The Sources screen's dialog adding a `kind` ("folder", "jellyfin" or "plex")."""
         await self.switch_mode("sources")
         screen = self.screen
         from reel_tui.screens.sources import SourcesScreen
 
         if isinstance(screen, SourcesScreen):
-            screen.action_add_folder()
+            getattr(screen, f"action_add_{kind}")()
 
     async def action_toggle_watched(self) -> None:
         (await self._library()).action_cycle_watched()
 
     async def action_cycle_sort(self) -> None:
         (await self._library()).action_cycle_sort()
+
+    async def action_library_view(self) -> None:
+        await (await self._library()).action_toggle_view()
+
+    async def action_search(self) -> None:
+        await (await self._library()).action_focus_search()
 
     async def _library(self) -> LibraryScreen:
         await self.switch_mode("library")

@@ -6,6 +6,10 @@ do), and the handlers set `now_playing` on the app's thread. Every non-modal scr
 `TransportBar`, mounted by the app when the screen first shows (so screens need not know
 about it) and fed `now_playing` while it is the screen on top.
 
+When playback ends or stops (or another item starts), the positions and watched states saved
+meanwhile are in the cache: `progress_generation` is bumped, and each screen re-reads the rows
+it shows (a few pages, never a whole list).
+
 Transport keys are app bindings with priority (so the item table's arrows and the details'
 scrolling do not swallow them), enabled only while something plays, never while a text box
 has focus or a dialog is open, and never over a key the current screen binds itself (on
@@ -131,6 +135,10 @@ class PlaybackApp(TerminalPlaybackApp):
     now_playing: reactive[NowPlaying | None] = reactive(None, init=False)
     """The session's latest snapshot, None while nothing plays."""
 
+    progress_generation: reactive[int] = reactive(0, init=False)
+    """Bumped when saved progress changed under the lists (playback ended or stopped, an item
+    marked watched): screens re-read the rows they show."""
+
     session: PlaybackSession | None
     _unlisten: Callable[[], None] | None = None
     _binding_state: tuple[bool, bool, bool] = (False, False, False)
@@ -200,16 +208,27 @@ class PlaybackApp(TerminalPlaybackApp):
 
     # -- session events ------------------------------------------------------------------
 
+    def progress_changed(self) -> None:
+        """Saved positions or watched states changed: every screen re-reads its rows."""
+        self.progress_generation += 1
+
     def on_now_playing_updated(self, message: NowPlayingUpdated) -> None:
         now = message.now
+        before = self.now_playing
         self.now_playing = None if now.state is PlayerState.IDLE else now
+        if before is not None and before.item.id != now.item.id:
+            # Another item started (`n`, or the next episode): the one before was saved.
+            self.progress_changed()
 
     def on_session_event_arrived(self, message: SessionEventArrived) -> None:
         event = message.event
         if isinstance(event, PlaybackFailed):
             self._tell_failure(event.message)
             self.now_playing = None
+            self.progress_changed()  # a stream that failed mid-way kept its last position
         elif isinstance(event, PlaybackEnded):
+            # The session saved the item's last position (or its end) before telling.
+            self.progress_changed()
             self._now_from_session()
             # The session may go idle just after telling (no next episode): look once more.
             self.set_timer(ENDED_RECHECK_S, self._now_from_session)

@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, str] = {
     "show": "reel_tui.commands.library",
     "sources": "reel_tui.commands.sources",
     "sync": "reel_tui.commands.sync",
+    "watched": "reel_tui.commands.watched",
 }
 """Each command's name and the module defining it (as a function of the same name)."""
 

@@ -22,6 +22,7 @@ from reel_tui.engine.backends.base import BackendContext, MediaBackend, backend_
 from reel_tui.engine.cache.merge import resolution_of, version_order
 from reel_tui.engine.cache.repository import Repository
 from reel_tui.engine.engine_metadata import EngineMetadata
+from reel_tui.engine.engine_watched import EngineWatched
 from reel_tui.engine.errors import ReelError, SourceError, SourceNotFoundError
 from reel_tui.engine.models import (
     Item,
@@ -51,8 +52,9 @@ def new_source_id(kind: SourceKind) -> str:
     return f"{kind.value}-{uuid.uuid4().hex[:8]}"
 
 
-class Engine(EngineMetadata):
-    """Sources, library, sync and background work of one Reel TUI run."""
+class Engine(EngineMetadata, EngineWatched):
+    """Sources, library, sync and background work of one Reel TUI run (watched marks by
+    hand: `EngineWatched`)."""
 
     def __init__(self, config: Config, locations: Locations, repo: Repository) -> None:
         self.config = config
@@ -60,13 +62,20 @@ class Engine(EngineMetadata):
         self.repo = repo
         self.secrets = SecretStore(locations.secrets_file)
         self.sync_queue = SyncQueue(self._run_sync)
-        self._scheduler = SyncScheduler(self.sync_queue, config.sync, self._last_syncs)
+        self._scheduler = SyncScheduler(
+            self.sync_queue,
+            config.sync,
+            self._last_syncs,
+            check_source=lambda source_id: self.backend(source_id).check_connection(),
+        )
         self._backends: dict[str, MediaBackend] = {}
         self._backends_lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
         self._downloads: DownloadManager | None = None
         self._images: ImageCache | None = None
         self._init_metadata()
+        self._marks_lock = threading.RLock()
+        self._last_mark_stamp = 0.0
         self._background = False
 
     @classmethod
@@ -238,6 +247,7 @@ class Engine(EngineMetadata):
         full = full or self.repo.get_source(source_id).last_sync_at is None
         result = backend.sync(full=full, progress=progress, cancel=cancel)
         self._synced(source_id, full)
+        self._deliver_marks_after_sync(source_id)
         if result.added or result.updated or result.removed:
             self._refresh_merge(source_id)
         return result
@@ -256,6 +266,13 @@ class Engine(EngineMetadata):
             backend = self._backends.get(source_id)
             if backend is not None:
                 backend.source = source
+
+    def _deliver_marks_after_sync(self, source_id: str) -> None:
+        """The server answered a whole sync: the watched marks it missed go now."""
+        try:
+            self.deliver_watched_marks(source_id)
+        except ReelError as error:
+            log.warning("queued watched marks of %s not sent: %s", source_id, error)
 
     def _refresh_merge(self, source_id: str | None = None) -> None:
         """Regroup the same titles across sources after `source_id`'s items changed (None:
@@ -337,6 +354,11 @@ class Engine(EngineMetadata):
     def get_item(self, item_id: str) -> Item:
         """The item; its watched state and position are the latest of all its versions."""
         return self.repo.shown_item(item_id)
+
+    def shown(self, items: list[Item]) -> list[Item]:
+        """The items with the watched state and position last recorded on any of their
+        versions, as the lists show them (for items read elsewhere: a server's shelves)."""
+        return self.repo.with_group_state(items) if items else []
 
     def versions(self, item_id: str) -> list[Item]:
         """Every item that is the same movie, show, season or episode on any source (the

@@ -7,6 +7,7 @@ on several sources) and Fix match (the metadata match, in a dialog).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from reel_tui.images_choice import Renderer
 from reel_tui.screens.base import ReelScreen
 from reel_tui.screens.details_posters import PosterLoading
 from reel_tui.screens.details_versions import Version, load_versions, version_label
+from reel_tui.screens.library_watched import WatchedMarking
 from reel_tui.widgets.formatting import display_title, file_label
 from reel_tui.widgets.image_renderers import renderer_for
 from reel_tui.widgets.poster import Poster
@@ -63,7 +65,7 @@ def poster_caption(item: Item) -> str:
     return headline(item)
 
 
-class DetailsScreen(PosterLoading, ReelScreen):
+class DetailsScreen(PosterLoading, WatchedMarking, ReelScreen):
     """Shows one item, with Play and (when there is a saved position) Resume."""
 
     BINDINGS = [
@@ -73,6 +75,7 @@ class DetailsScreen(PosterLoading, ReelScreen):
         Binding("r", "resume", "Resume"),
         Binding("d", "download", "Download"),
         Binding("m", "fix_match", "Fix match"),
+        Binding("W", "toggle_item_watched", "Mark watched", show=False),
     ]
 
     class ItemLoaded(Message):
@@ -151,7 +154,13 @@ class DetailsScreen(PosterLoading, ReelScreen):
         self.query_one("#versions-heading").display = False
         self.query_one("#details-versions").display = False
         self.query_one("#details-body").focus()
+        self.watch(self.app, "progress_generation", self._progress_changed, init=False)
         self._load()
+
+    def _progress_changed(self) -> None:
+        # Playback ended or an item was marked: the position and watched state may be new.
+        if self.item is not None:
+            self._load()
 
     def on_screen_resume(self) -> None:
         # Back from playing (or from a dialog): the saved position may have moved.
@@ -287,6 +296,8 @@ class DetailsScreen(PosterLoading, ReelScreen):
             return self._can_download()
         if action == "fix_match":
             return self.item is not None and self.item.kind is not ItemKind.EXTRA
+        if action == "toggle_item_watched":
+            return self.item is not None
         return True
 
     @on(Button.Pressed, "#play")
@@ -300,6 +311,16 @@ class DetailsScreen(PosterLoading, ReelScreen):
     def action_resume(self) -> None:
         if self.item is not None and self.resume_s is not None:
             self.reel_app.play_item(self.play_id, self.resume_s)
+
+    def action_toggle_item_watched(self) -> None:
+        """Mark the item (a show or a season: all its episodes) watched, or unwatched (W)."""
+        if self.item is None:
+            return
+        watched = not self.item.watched
+        self.item = replace(self.item, watched=watched, position_s=0.0)
+        self.query_one("#details-facts", Static).update(facts_line(self.item))
+        self._show_play_buttons(self.item, None)  # either way it starts from the beginning
+        self.mark_watched(self.item_id, watched)
 
     @on(Button.Pressed, "#download")
     def action_download(self) -> None:

@@ -20,6 +20,7 @@ from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.screens.details_posters import PosterLoading
 from reel_tui.screens.library_toolbar import ALL_SOURCES, FIRST_ROWS_TIMEOUT_S, LibraryToolbar
 from reel_tui.screens.library_view import SORT_LABELS, LibraryView, ViewRows
+from reel_tui.screens.library_watched import WatchedMarking
 from reel_tui.widgets.image_renderers import renderer_for
 from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.paged_list import PagedList
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from textual.widgets import Tabs
 
 
-class LibraryScreen(PosterLoading, LibraryToolbar):
+class LibraryScreen(PosterLoading, WatchedMarking, LibraryToolbar):
     """Browse the cached library; every query runs in a thread worker.
 
     The list reads its rows itself, a page at a time, from the `ViewRows` this screen hands
@@ -43,6 +44,7 @@ class LibraryScreen(PosterLoading, LibraryToolbar):
         # Not `s`: that cycles subtitles while something plays.
         Binding("S", "cycle_sort", "Sort"),
         Binding("w", "cycle_watched", "Filter"),
+        Binding("W", "toggle_item_watched", "Mark watched", show=False),
         Binding("i", "details", "Details"),
         Binding("t", "toggle_tab", "Movies/Shows", show=False),
         Binding("o", "cycle_source", "Source", show=False),
@@ -129,6 +131,7 @@ class LibraryScreen(PosterLoading, LibraryToolbar):
             watched=None if display.show_watched else False,
         )
         self.watch(self.app, "sync_statuses", self._on_sync_statuses, init=False)
+        self.watch(self.app, "progress_generation", self._progress_changed, init=False)
         self._sources_generation = self.reel_app.sources_generation
         self.watch(self.app, "sources_generation", self._sources_changed, init=False)
         self._items_view().focus()
@@ -228,6 +231,15 @@ class LibraryScreen(PosterLoading, LibraryToolbar):
         self.view = view
         self.reload(keep_id=keep_id, row=row)
 
+    def _progress_changed(self) -> None:
+        """Positions or watched states changed in the cache: read the rows shown again."""
+        if self.view.parent is not None or self.view.watched is not None:
+            # A season's episodes are read whole, and a filter's rows come and go with their
+            # progress: read the view anew (the count too) around the cursor.
+            self.reload(row=self._items_view().cursor_row)
+        else:
+            self._items_view().reread()
+
     # -- sync ----------------------------------------------------------------------------
 
     def _sources_changed(self, generation: int) -> None:
@@ -277,6 +289,16 @@ class LibraryScreen(PosterLoading, LibraryToolbar):
         item = self._items_view().highlighted_item
         if item is not None:
             self._open_details(item.id)
+
+    def action_toggle_item_watched(self) -> None:
+        """Mark the item under the cursor watched, or unwatched if it is (W)."""
+        table = self._items_view()
+        item = table.highlighted_item
+        if item is None:
+            return
+        watched = not item.watched
+        table.show_item(replace(item, watched=watched, position_s=0.0))
+        self.mark_watched(item.id, watched)
 
     def _open_details(self, item_id: str) -> None:
         # Imported when first opened: the first screen of a start does not wait for it.

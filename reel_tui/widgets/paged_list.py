@@ -167,6 +167,27 @@ class PagedList(ScrollView, inherit_bindings=False):
         else:
             self._read(reload.generation, source, pages, on_screen=len(pages), reload=True)
 
+    def reread(self) -> None:
+        """Read the pages on screen (and one screen around) again: their rows' progress
+        changed. The count, the cursor and the scroll stay; other kept pages are dropped (read
+        again when scrolled to). A few pages, no count: cheap at any length."""
+        source = self._source
+        if source is None or self._reload is not None:
+            return
+        needed = self._needed_pages()
+        self.pages.retain(needed)
+        read = read_quick(source, needed)
+        if read is not None:
+            self.post_message(self._PagesRead(self.generation, read, reload=False))
+        else:
+            self._read_in_worker(source, needed)
+
+    def show_item(self, item: Item) -> None:
+        """Draw `item` in place of the row of the same id (a change the cache will confirm)."""
+        changed = self.pages.with_item(item)
+        if changed:
+            self.post_message(self._PagesRead(self.generation, changed, reload=False))
+
     def move_cursor(self, row: int) -> None:
         """Put the cursor on `row` (clipped), scroll it into view and read its page."""
         row = max(0, min(row, self.total - 1))
@@ -300,10 +321,8 @@ class PagedList(ScrollView, inherit_bindings=False):
             self.pages.touch(page)
         if not missing or set(missing) <= self._requested:
             return
-        # Pages on screen first, then the ones a scroll would reach next.
         first, last = self._visible_rows()
         on_screen = set(pages_for(first, last, self.total))
-        missing.sort(key=lambda page: (page not in on_screen, page))
         shown = [page for page in missing if page in on_screen]
         read = read_quick(self._source, shown) if shown else None
         if read is not None:
@@ -315,9 +334,17 @@ class PagedList(ScrollView, inherit_bindings=False):
             missing = [page for page in missing if page not in read]
             if not missing:
                 return
-            shown = []
-        self._requested = frozenset(missing)
-        self._read(self.generation, self._source, tuple(missing), on_screen=len(shown))
+        self._read_in_worker(self._source, missing)
+
+    def _read_in_worker(self, source: RowSource, pages: list[int]) -> None:
+        """Read `pages` in a worker: those on screen first, posted as soon as they are read,
+        then the ones a scroll would reach next."""
+        first, last = self._visible_rows()
+        on_screen = set(pages_for(first, last, self.total))
+        pages = sorted(pages, key=lambda page: (page not in on_screen, page))
+        self._requested = frozenset(pages)
+        shown = sum(1 for page in pages if page in on_screen)
+        self._read(self.generation, source, tuple(pages), on_screen=shown)
 
     def _needed_pages(self) -> list[int]:
         first, last = self._visible_rows()

@@ -149,6 +149,20 @@ class PageCache:
         if page in self._pages:
             self._pages.move_to_end(page)
 
+    def retain(self, pages: Iterable[int]) -> None:
+        """Drop every page but `pages` (the others are read again when next needed)."""
+        kept = set(pages)
+        for page in [page for page in self._pages if page not in kept]:
+            del self._pages[page]
+
+    def with_item(self, item: Item) -> dict[int, Sequence[Item]]:
+        """The cached pages holding `item` (by id), with it in place of the stored one."""
+        changed: dict[int, Sequence[Item]] = {}
+        for page, items in self._pages.items():
+            if any(each.id == item.id for each in items):
+                changed[page] = [item if each.id == item.id else each for each in items]
+        return changed
+
     def find(self, item_id: str) -> int | None:
         """The row of `item_id` among the cached pages, if it is there."""
         for page, items in self._pages.items():

@@ -246,6 +246,31 @@ async def test_command_palette_goes_to_sources(library: Engine) -> None:
         assert app.current_mode == "sources"
 
 
+async def test_command_palette_adds_a_jellyfin_server_and_switches_to_the_grid(
+    library: Engine,
+) -> None:
+    from reel_tui.dialogs.add_jellyfin import AddJellyfinDialog
+    from reel_tui.widgets.poster_grid import PosterGrid
+
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add jellyfin")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "sources"
+        assert isinstance(app.screen, AddJellyfinDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"poster grid")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "library"
+        assert app.screen.query_one(PosterGrid).display
+
+
 async def test_help_panel_toggles_with_question_mark(library: Engine) -> None:
     app = make_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
