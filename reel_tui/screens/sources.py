@@ -24,7 +24,6 @@ from reel_tui.dialogs.confirm import ConfirmDialog
 from reel_tui.engine.errors import ReelError
 from reel_tui.engine.models import ItemKind, ItemQuery, Source, SourceKind
 from reel_tui.engine.sync import SyncState, SyncStatus
-from reel_tui.screens.sources_card import SourceListCard
 from reel_tui.screens.sources_plex import PlexSources
 from reel_tui.widgets.source_card import SourceCard, SourceCounts
 from reel_tui.widgets.status_header import StatusHeader
@@ -142,7 +141,7 @@ class SourcesScreen(PlexSources):
         cards = []
         statuses = self.reel_app.sync_statuses
         for source, counts in message.sources:
-            card = SourceListCard(source)
+            card = SourceCard(source)
             card.counts = counts
             card.status = statuses.get(source.id)
             cards.append(card)

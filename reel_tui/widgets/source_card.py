@@ -13,6 +13,7 @@ from textual.widgets import ListItem, ProgressBar, Static
 from reel_tui.engine.models import Source
 from reel_tui.engine.sync import SyncState, SyncStatus
 from reel_tui.humanize import format_timestamp
+from reel_tui.widgets.status_header import is_offline
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,14 @@ def address_text(source: Source) -> str:
 
 
 def status_text(status: SyncStatus | None) -> str:
-    """A short word for the card's sync state."""
+    """A short word for the card's sync state: "offline: <why>" when the last sync could not
+    reach the source (decided by the error's type), "sync failed: <why>", "synced" ..."""
+    if status is not None and is_offline(status):
+        if status.state is SyncState.FAILED:
+            return f"offline: {status.error or 'cannot be reached'}"
+        if status.busy:
+            return f"{status.state.value} (offline at the last sync)"
+        return "offline at the last sync"
     if status is None or status.state is SyncState.IDLE:
         return ""
     if status.state is SyncState.FAILED:
@@ -74,13 +82,17 @@ def status_text(status: SyncStatus | None) -> str:
 
 
 class SourceCard(ListItem):
-    """A list row for one source; the screen sets `counts` and `status`."""
+    """A list row for one source; the screen sets `counts` and `status`. The highlighted card
+    has a bar at its left edge (a shape, not only a colour)."""
 
     DEFAULT_CSS = """
     SourceCard {
         height: auto;
         padding: 0 1;
         margin-bottom: 1;
+        border-left: blank;
+        &.-highlight { border-left: outer $accent; }
+        .source-state.-offline { color: $error; text-style: bold; }
         .source-name { text-style: bold; }
         .source-path { color: $text-muted; text-overflow: ellipsis; text-wrap: nowrap; }
         .source-address { color: $text-muted; text-overflow: ellipsis; text-wrap: nowrap; }
@@ -115,17 +127,23 @@ class SourceCard(ListItem):
         return f"{line} · {extra}" if extra else line
 
     def _refresh_state(self) -> None:
-        if not self.is_mounted:
-            return
-        state = self.query_one(".source-state", Static)
+        lines = self.query(".source-state").results(Static) if self.is_mounted else None
+        state = next(lines, None) if lines is not None else None
+        if state is None:
+            return  # not composed yet, or being cleared from the list (a reload)
         state.update(self._state_line())
         failed = self.status is not None and self.status.state is SyncState.FAILED
         state.set_class(failed, "-failed")
+        state.set_class(is_offline(self.status), "-offline")
 
     def watch_counts(self) -> None:
         self._refresh_state()
 
     def watch_status(self, status: SyncStatus | None) -> None:
+        # A card being cleared from the list (a reload) has lost its lines already, and a
+        # status may still come: the card that replaces it shows it.
+        if self.is_mounted and not self.query(".source-state"):
+            return
         self._refresh_state()
         syncing = status is not None and status.state in (SyncState.SYNCING, SyncState.QUEUED)
         self.set_class(syncing, "-syncing")

@@ -16,7 +16,7 @@ from reel_tui.config import load_config
 from reel_tui.dialogs.confirm import ConfirmDialog
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import ItemQuery
-from reel_tui.screens.sources_card import SourceListCard
+from reel_tui.widgets.source_card import SourceCard
 from tests.cli.helpers import run_reel
 from tests.servers.plex import plex_server
 from tests.tui.conftest import settle
@@ -47,7 +47,7 @@ def _add_synced_folder(engine: Engine, root: Path) -> None:
 async def ask_removal(pilot: Pilot[None], name: str) -> str:
     """Highlight the card of `name`, press d and return the question asked."""
     app = pilot.app
-    names = [card.source.name for card in app.screen.query(SourceListCard)]
+    names = [card.source.name for card in app.screen.query(SourceCard)]
     app.screen.query_one(ListView).index = names.index(name)
     await pilot.press("d")
     await pilot.pause()
