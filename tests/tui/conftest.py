@@ -18,6 +18,7 @@ from reel_tui.app import ReelApp
 from reel_tui.config_schema import Config
 from reel_tui.engine.engine import Engine
 from reel_tui.engine.models import LibraryKind, Source
+from tests.tui.playback_helpers import PlaybackMedia, Sessions, add_shows, make_media
 
 MOVIE_FILES = (
     "Alien (1979)/Alien (1979).mkv",
@@ -114,3 +115,32 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> PlaybackMedia:
+    """A show of real clips (see `playback_helpers.make_media`), made once per module."""
+    return make_media(tmp_path_factory.mktemp("tui-playback"))
+
+
+@pytest.fixture
+def shows(engine: Engine, media: PlaybackMedia) -> Engine:
+    """The engine with the clips' show synced into its cache."""
+    add_shows(engine, media.shows)
+    return engine
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[Sessions]:
+    """Builds playback sessions with real headless players on the engine; closes them all."""
+    made = Sessions(engine)
+    yield made
+    made.close()
+
+
+async def run_palette_command(pilot: Pilot[None], text: str) -> None:
+    """Open the command palette, type `text` and run the first command found."""
+    await pilot.press("ctrl+p", *text)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await settle(pilot)

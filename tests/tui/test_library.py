@@ -13,7 +13,7 @@ from reel_tui.screens.details import DetailsScreen
 from reel_tui.screens.library import LibraryScreen
 from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.row_pages import CACHED_PAGES, PAGE_SIZE
-from tests.tui.conftest import make_app, settle
+from tests.tui.conftest import make_app, run_palette_command, settle
 
 
 def titles(app_screen: LibraryScreen) -> list[str]:
@@ -239,10 +239,7 @@ async def test_command_palette_goes_to_sources(library: Engine) -> None:
     app = make_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"go to sources")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_palette_command(pilot, "go to sources")
         assert app.current_mode == "sources"
 
 
@@ -255,18 +252,12 @@ async def test_command_palette_adds_a_jellyfin_server_and_switches_to_the_grid(
     app = make_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"add jellyfin")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_palette_command(pilot, "add jellyfin")
         assert app.current_mode == "sources"
         assert isinstance(app.screen, AddJellyfinDialog)
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("ctrl+p", *"poster grid")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_palette_command(pilot, "poster grid")
         assert app.current_mode == "library"
         assert app.screen.query_one(PosterGrid).display
 

@@ -10,8 +10,6 @@ source carries them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, ListView
@@ -28,31 +26,19 @@ from reel_tui.widgets.media_columns import CELL_PADDING
 from reel_tui.widgets.media_table import MediaTable
 from tests.tui.conftest import make_app, settle
 from tests.tui.playback_helpers import (
-    PlaybackMedia,
     Sessions,
-    add_shows,
     bar_shown,
     bar_text,
     elapsed,
     episode,
-    make_media,
     playing_app,
     wait_until,
 )
 
 
-@pytest.fixture(scope="module")
-def clips(tmp_path_factory: pytest.TempPathFactory) -> PlaybackMedia:
-    return make_media(tmp_path_factory.mktemp("tui-lists"))
-
-
-@pytest.fixture
-def sessions(engine: Engine, clips: PlaybackMedia) -> Iterator[Sessions]:
-    """Playback sessions on the engine, whose cache has the clips' show synced into it."""
-    add_shows(engine, clips.shows)
-    made = Sessions(engine)
-    yield made
-    made.close()
+@pytest.fixture(autouse=True)
+def _with_the_show(shows: Engine) -> None:
+    """Every test here has the clips' show synced into its cache."""
 
 
 def shelve(engine: Engine) -> None:

@@ -7,7 +7,6 @@ PlaybackSession whose player is in-process libmpv (vo=null, ao=null) or GStreame
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,30 +34,10 @@ from tests.tui.playback_helpers import (
     bar_text,
     elapsed,
     episode,
-    make_media,
     playing_app,
     wait_until,
 )
 from tests.tui.test_layout import assert_visible
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> PlaybackMedia:
-    return make_media(tmp_path_factory.mktemp("tui-playback"))
-
-
-@pytest.fixture
-def shows(engine: Engine, media: PlaybackMedia) -> Engine:
-    """The engine with the clips' show synced into its cache."""
-    add_shows(engine, media.shows)
-    return engine
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[Sessions]:
-    made = Sessions(engine)
-    yield made
-    made.close()
 
 
 async def open_season(pilot: Pilot[None]) -> None:
