@@ -42,6 +42,7 @@ class GstBusHandling(PlayerCore):
     _stream_kinds: dict[str, TrackKind]
     _collection: Any
     _selected_ids: tuple[str, ...]
+    _wanted_ids: tuple[str, ...] | None
     _last_query: float
     _messages_since: int
     _closed: bool
@@ -120,6 +121,8 @@ class GstBusHandling(PlayerCore):
             )
             with self._lock:
                 self._selected_ids = ids
+                if self._wanted_ids is not None and set(self._wanted_ids) == set(ids):
+                    self._wanted_ids = None
             self._publish_tracks()
         elif kind == types.BUFFERING:
             self._buffering_changed(int(message.parse_buffering()))
@@ -177,7 +180,10 @@ class GstBusHandling(PlayerCore):
 
     def _publish_tracks(self) -> None:
         with self._lock:
-            collection, selected, stream = self._collection, set(self._selected_ids), self._stream
+            collection, stream = self._collection, self._stream
+            # What the user asked for shows at once; playbin3 may confirm it much later.
+            wanted = self._wanted_ids
+            selected = set(self._selected_ids if wanted is None else wanted)
         if collection is None:
             return
         external = Path(stream.subtitle_files[0]).name if stream and stream.subtitle_files else None

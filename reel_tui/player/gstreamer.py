@@ -6,9 +6,19 @@ not run, the same loop produces the ~4/s position ticks without a timer, and clo
 the loop sees within one poll. Events go to listeners through `PlayerCore`'s dispatch thread.
 
 Tracks come from playbin3's stream collection and are chosen with select-streams (no text
-stream selected = subtitles off); seeks are FLUSH|ACCURATE. Headless mode uses synchronised
-fakesinks and an appsink as ``text-sink`` so `subtitle_text` can be read; with a window the
-subtitles are drawn on the video instead, and `subtitle_text` is None.
+stream selected = subtitles off); seeks are FLUSH|ACCURATE. A selection is reported as soon as
+it is asked for: playbin3 confirms it (STREAMS_SELECTED) only once data flows, which over HTTP
+is not before a paused stream resumes, and the next track key must start from the track the
+user asked for, not from the one still playing. A kind of stream that had none selected and
+gets one (subtitles back on after "off") is followed by a flushing seek to where playback is:
+without it playbin3's sink bin blocks audio and video to link the new text pad, the text pad
+gets no data before the queues behind the blocked pads fill, and playback freezes.
+
+Headless mode uses synchronised fakesinks and an appsink as ``text-sink`` so `subtitle_text`
+can be read (cues still queued when subtitles are turned off are dropped); with a window the
+subtitles are drawn on the video instead, and `subtitle_text` is None. After a switch from one
+subtitle track to another, cues of the old one already queued (seconds of them over HTTP) are
+still shown: playbin3 switches at the queues' far end.
 
 The video window goes to the chosen X11 display through the sink's own ``display`` property
 (xvimagesink, else ximagesink): this process's ``$DISPLAY`` is neither needed nor changed,
@@ -91,6 +101,8 @@ class GStreamerPlayer(GstBusHandling):
         self._stream_kinds: dict[str, TrackKind] = {}
         self._collection: Any = None
         self._selected_ids: tuple[str, ...] = ()
+        self._wanted_ids: tuple[str, ...] | None = None
+        """The selection last asked for, until playbin3 reports it (None: nothing pending)."""
         self._headers: dict[str, str] = {}
         self._subtitle: tuple[str, float, float] | None = None
         self._last_query = 0.0
@@ -147,6 +159,7 @@ class GStreamerPlayer(GstBusHandling):
                 self._pending_start = stream.start_s if stream.start_s > 0 else None
                 self._seeking = self._buffering = False
                 self._stream_kinds, self._collection, self._selected_ids = {}, None, ()
+                self._wanted_ids = None
                 self._subtitle = None
             self._pipeline.set_property("uri", _uri(stream.url))
             subtitles = stream.subtitle_files if external_subtitles_work() else ()
@@ -247,13 +260,29 @@ class GStreamerPlayer(GstBusHandling):
         with self._lock:
             if track_id is not None and self._stream_kinds.get(track_id) != kind:
                 raise PlaybackError(f"There is no {kind.value} track {track_id}.")
-            current = self._selected_ids or tuple(t.id for t in self._tracks if t.default)
-            chosen = [i for i in current if self._stream_kinds.get(i) != kind]
+            current = self._wanted_ids
+            if current is None:
+                current = self._selected_ids or tuple(t.id for t in self._tracks if t.default)
+            chosen = tuple(i for i in current if self._stream_kinds.get(i) != kind)
             if track_id is not None:
-                chosen.append(track_id)
+                chosen += (track_id,)
+            regained = track_id is not None and len(chosen) > len(current)
+            self._wanted_ids = chosen
             if kind == TrackKind.SUBTITLE:
                 self._subtitle = None
-        self._pipeline.send_event(self._gst.Event.new_select_streams(chosen))
+        # Asked before the new pad exists: afterwards the pipeline may answer with its time.
+        here = self.position if regained else None
+        self._pipeline.send_event(self._gst.Event.new_select_streams(list(chosen)))
+        self._publish_tracks()
+        if here is not None and self._settled():
+            # See the module docstring: the flush lets playbin3 link the new pad.
+            self._do_seek(here, exact=True)
+
+    def _settled(self) -> bool:
+        """True while playing or paused with no start position still to seek to."""
+        with self._lock:
+            starting = self._pending_start is not None
+        return not starting and self.state in (PlayerState.PLAYING, PlayerState.PAUSED)
 
     def set_volume(self, volume: float) -> None:
         """Set the volume in percent; the curve is cubic, like mpv's."""
@@ -330,8 +359,14 @@ class GStreamerPlayer(GstBusHandling):
         with self._lock:
             position = self._position
         cue = read_subtitle_sample(sink, fallback_start=position)
-        if cue is not None:
-            with self._lock:
+        with self._lock:
+            wanted = self._wanted_ids if self._wanted_ids is not None else self._selected_ids
+            # Cues queued before "off" still arrive (a prerolled one, when a new stream's
+            # subtitles are turned off as it starts): none is on screen.
+            showing = not wanted or any(
+                self._stream_kinds.get(i) == TrackKind.SUBTITLE for i in wanted
+            )
+            if cue is not None and showing:
                 self._subtitle = cue
         return self._gst.FlowReturn.OK
 

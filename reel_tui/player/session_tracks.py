@@ -5,10 +5,16 @@ position in the list: the next episode may order its tracks differently, and a p
 mean nothing to another player or another file. The user's last choice is stored per show in
 the cache's preferences (``tracks:<show id>``) as those identities; subtitles "off" is a choice
 too.
+
+Subtitles are off unless something asks for them: the remembered choice, a preferred language
+(``subtitle_languages``), or a forced track (the parts of the film in another language). The
+file's own "default" flag does not: the documented default is "off unless forced", and each
+player would otherwise follow the flag its own way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +22,8 @@ from typing import Any
 from reel_tui.player.base import TrackInfo, TrackKind
 
 PREFERENCE_PREFIX = "tracks:"
+_FORCED = re.compile(r"(?<![a-z])forced(?![a-z])", re.IGNORECASE)
+"""The word forced in a track title or subtitle file name ("Show.en.forced.srt")."""
 OFF = "off"
 """The stored value of a subtitle choice of "no subtitles"."""
 
@@ -148,9 +156,30 @@ def find_by_languages(
     return None
 
 
+def is_forced(track: TrackInfo) -> bool:
+    """True for a forced subtitle track, known by its title or file name.
+
+    Players do not all report the container's forced flag (GStreamer does not), and Plex,
+    Jellyfin and file naming conventions put "forced" in the name.
+    """
+    return any(_FORCED.search(name) for name in (track.title, track.external_file) if name)
+
+
+def find_forced(tracks: Sequence[TrackInfo], audio_language: str | None) -> TrackInfo | None:
+    """A forced subtitle track, the one in the audio's language first."""
+    forced = [t for t in tracks if t.kind == TrackKind.SUBTITLE and is_forced(t)]
+    spoken = normalise_language(audio_language)
+    # Stable: in their own order, those in the audio's language first.
+    forced.sort(key=lambda t: normalise_language(t.language) != spoken)
+    return forced[0] if forced else None
+
+
 @dataclass(frozen=True, slots=True)
 class TrackPlan:
-    """What to select on a freshly loaded stream; None leaves the player's own choice."""
+    """What to select on a freshly loaded stream.
+
+    Audio None leaves the player's own choice; subtitles are always decided: a track, or off.
+    """
 
     audio: TrackInfo | None = None
     subtitle: TrackInfo | None = None
@@ -163,7 +192,11 @@ def plan_tracks(
     audio_languages: Sequence[str],
     subtitle_languages: Sequence[str],
 ) -> TrackPlan:
-    """The tracks to select: the remembered choice first, then the language preferences."""
+    """The tracks to select: the remembered choice first, then the language preferences.
+
+    Subtitles with neither (``subtitle_languages`` empty, as by default): a forced track if
+    there is one, else off, whatever the file marks as its default.
+    """
     audio = None
     if choice.audio is not None:
         audio = find_by_identity(tracks, TrackKind.AUDIO, choice.audio)
@@ -176,7 +209,10 @@ def plan_tracks(
         subtitle = find_by_identity(tracks, TrackKind.SUBTITLE, choice.subtitle)
     if subtitle is None:
         subtitle = find_by_languages(tracks, TrackKind.SUBTITLE, subtitle_languages)
-    return TrackPlan(audio=audio, subtitle=subtitle)
+    if subtitle is None:
+        spoken = audio or selected(tracks, TrackKind.AUDIO)
+        subtitle = find_forced(tracks, spoken.language if spoken else None)
+    return TrackPlan(audio=audio, subtitle=subtitle, subtitle_off=subtitle is None)
 
 
 def next_track(

@@ -78,3 +78,34 @@ def test_cycling_subtitles_passes_through_off() -> None:
     audio_last = (track("1", A, "eng"), track("2", A, "fre", selected=True))
     wrapped = next_track(audio_last, A, include_off=False)
     assert wrapped is not None and wrapped.id == "1"
+
+
+def default_track(id: str, kind: TrackKind, lang: str, title: str | None = None) -> TrackInfo:
+    """A track the file flags as the default of its kind (and the player has selected)."""
+    return TrackInfo(id, kind, lang, title, default=True, selected=True)
+
+
+def test_without_subtitle_languages_subtitles_are_off_even_when_the_file_flags_one() -> None:
+    tracks = (default_track("1", A, "eng"), default_track("2", S, "eng"), track("3", S, "spa"))
+    plan = plan_tracks(tracks, TrackChoice(), ("eng",), ())
+    assert plan.subtitle_off and plan.subtitle is None
+
+
+def test_a_forced_track_is_shown_without_subtitle_languages_in_the_audio_language() -> None:
+    tracks = (
+        default_track("1", A, "fre"),
+        track("5", A, "eng"),
+        default_track("2", S, "eng"),
+        track("3", S, "eng", "Forced"),
+        track("4", S, "fre", external_file="Film.fr.forced.srt"),
+    )
+    plan = plan_tracks(tracks, TrackChoice(), ("fre",), ())
+    assert plan.subtitle is not None and plan.subtitle.id == "4" and not plan.subtitle_off
+    english_audio = plan_tracks(tracks, TrackChoice(), ("eng",), ())
+    assert english_audio.subtitle is not None and english_audio.subtitle.id == "3"
+
+
+def test_preferred_subtitle_languages_none_of_which_is_there_mean_off() -> None:
+    tracks = (default_track("1", A, "eng"), default_track("2", S, "jpn", "Unforced notes"))
+    plan = plan_tracks(tracks, TrackChoice(), ("eng",), ("eng", "spa"))
+    assert plan.subtitle_off and plan.subtitle is None
