@@ -58,6 +58,9 @@ MAX_VOLUME = 130
 ENDED_RECHECK_S = 0.5
 FAILURE_REPEAT_S = 2.0
 """The same playback error twice within this many seconds is shown once."""
+STARTING_NOTICE_S = 0.7
+"""A play that has not started after this long says it is on its way (a server resolving the
+stream, a slow network): a key that seems to do nothing gets pressed again."""
 NOT_SAVED_REPEAT_S = 300.0
 """A position that could not be saved is said again at most this often (saves come every
 few seconds while the disk stays full)."""
@@ -144,6 +147,8 @@ class PlaybackApp(TerminalPlaybackApp):
     _binding_state: tuple[bool, bool, bool] = (False, False, False)
     _last_failure: tuple[str, float] = ("", 0.0)
     _not_saved_told_at: float | None = None
+    _starting_item: str | None = None
+    """The item a play was asked for and has not started yet (nor failed)."""
 
     # -- wiring --------------------------------------------------------------------------
 
@@ -252,6 +257,7 @@ class PlaybackApp(TerminalPlaybackApp):
         self.now_playing = None if now is None or now.state is PlayerState.IDLE else now
 
     def _tell_failure(self, text: str) -> None:
+        self._starting_item = None  # it will not start: no "Starting …" after the failure
         # play() both raises and tells listeners: the two arrive in either order, show one.
         last_text, last_at = self._last_failure
         now = time.monotonic()
@@ -280,11 +286,26 @@ class PlaybackApp(TerminalPlaybackApp):
             if self.plays_in_terminal:
                 self.post_message(InTerminalRequested(item_id, start_s))
                 return
+            self.call_from_thread(self._starting, item_id)
             session.play(item_id, start_s=start_s)
         except DisplayError as error:
             self.post_message(InTerminalOffered(item_id, start_s, str(error)))
         except ReelError as error:
             self.post_message(PlaybackProblem(str(error)))
+
+    def _starting(self, item_id: str) -> None:
+        self._starting_item = item_id
+        self.set_timer(STARTING_NOTICE_S, lambda: self._tell_starting(item_id))
+
+    def _tell_starting(self, item_id: str) -> None:
+        now = self.now_playing
+        if self._starting_item != item_id or (now is not None and now.item.id == item_id):
+            return  # it started, failed, or another play was asked for since
+        try:
+            title = playing_title(self.engine.get_item(item_id))
+        except ReelError:
+            return
+        self.notify(f"Starting {title}…", timeout=3)
 
     def on_resume_asked(self, message: ResumeAsked) -> None:
         def chosen(start_s: float | None) -> None:

@@ -58,6 +58,12 @@ def facts_line(item: Item) -> str:
     return " · ".join(fact for fact in facts if fact) or item.kind.value
 
 
+def matchable(item: Item) -> bool:
+    """Whether Fix match is offered: for a local file's movie, show or episode. A server's
+    item has the server's metadata (and its ids), which a match here would not change there."""
+    return item.kind is not ItemKind.EXTRA and item.remote_id is None
+
+
 def poster_caption(item: Item) -> str:
     """What the poster box says when there is no poster: the show's or the movie's title."""
     if item.kind in (ItemKind.EPISODE, ItemKind.SEASON) and item.show_title:
@@ -216,7 +222,7 @@ class DetailsScreen(PosterLoading, WatchedMarking, ReelScreen):
             header.source_label = chosen.source_name
         self.query_one("#details-files", Static).update(self._files_text(files_of))
         self._show_play_buttons(item, message.resume_s)
-        self.query_one("#fix-match", Button).display = item.kind is not ItemKind.EXTRA
+        self.query_one("#fix-match", Button).display = matchable(item)
         poster = self.query_one("#details-poster", Poster)
         if first_load or changed:
             # A new match can bring a new poster.
@@ -276,12 +282,20 @@ class DetailsScreen(PosterLoading, WatchedMarking, ReelScreen):
 
     @staticmethod
     def _files_text(item: Item) -> str:
+        on_server = item.remote_id is not None
         if not item.files:
-            return "No file."
+            return "Streamed from its server." if on_server else "No file."
         lines = []
         for media_file in item.files:
             size = f"  ({format_size(media_file.size)})" if media_file.size else ""
-            lines.append(file_label(media_file) + size)
+            if on_server:
+                # The server's own path (a Linux or a Windows one) means nothing here: its
+                # name says which file it is.
+                name = media_file.path.replace("\\", "/").rsplit("/", 1)[-1]
+                named = replace(media_file, path=name)
+                lines.append(f"{file_label(named)}{size} on the server")
+            else:
+                lines.append(file_label(media_file) + size)
         versions = sorted({f.version for f in item.files if f.version})
         if len(versions) > 1:
             lines.append(f"{len(versions)} versions: " + ", ".join(versions))
@@ -295,7 +309,7 @@ class DetailsScreen(PosterLoading, WatchedMarking, ReelScreen):
         if action == "download":
             return self._can_download()
         if action == "fix_match":
-            return self.item is not None and self.item.kind is not ItemKind.EXTRA
+            return self.item is not None and matchable(self.item)
         if action == "toggle_item_watched":
             return self.item is not None
         return True

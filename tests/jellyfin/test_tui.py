@@ -6,20 +6,23 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from reel_tui.app import ReelApp
 from reel_tui.dialogs.add_jellyfin import AddJellyfinDialog, QuickConnectDialog
 from reel_tui.engine.engine import Engine
-from reel_tui.engine.models import ItemQuery, Source, SourceKind
+from reel_tui.engine.models import ItemKind, ItemQuery, Source, SourceKind
 from reel_tui.engine.sync import SyncState
 from reel_tui.screens.details import DetailsScreen
 from reel_tui.screens.home import HomeScreen, ShelfEntry, shelf_label
 from reel_tui.screens.sources import SourcesScreen
 from reel_tui.widgets.source_card import SourceCard
+from reel_tui.widgets.transport_bar import playing_title
 from tests.servers.jellyfin import FakeJellyfinServer
 from tests.tui.conftest import make_app, settle
+from tests.tui.playback_helpers import Sessions, playing_app, wait_until
 
 
 async def _wait_until(
@@ -228,3 +231,63 @@ async def test_a_server_down_at_start_up_is_shown_offline_without_a_sync(
 
 def header_text(app: ReelApp) -> str:
     return str(app.screen.query_one("#header-sync", Static).render())
+
+
+async def test_a_play_the_server_is_slow_to_start_says_it_is_on_its_way(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    [slow, refused] = engine.list_items(
+        ItemQuery(source_id=synced.id, kinds=(ItemKind.MOVIE,), limit=2)
+    )
+    sessions = Sessions(engine)
+    try:
+        app = playing_app(engine, sessions.build())
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            jellyfin_server.delay_s = 1.5  # every answer of the server takes 1.5 s
+            app.play_item(slow.id, start_s=0.0)  # as enter does
+            await wait_until(pilot, lambda: bool(app._notifications), "a notice")
+            notices = [n.message for n in app._notifications]
+            assert notices == [f"Starting {playing_title(slow)}…"], notices
+            await wait_until(
+                pilot,
+                lambda: app.now_playing is not None and app.now_playing.item.id == slow.id,
+                "the movie playing",
+            )
+
+            # A play that fails says why, and never "Starting" after that.
+            await pilot.press("x")
+            await wait_until(pilot, lambda: app.now_playing is None, "playback stopped")
+            jellyfin_server.delay_s = 0.0
+            jellyfin_server.set_offline(True)
+            app.play_item(refused.id, start_s=0.0)
+            await wait_until(pilot, lambda: _notices(app, "Cannot play"), "the failure")
+            await pilot.pause(1.0)
+            failures = _notices(app, "Cannot play")
+            assert len(failures) == 1, [(n.title, n.message) for n in failures]
+            failure = failures[0]
+            late = [n for n in _notices(app, "") if n.message.startswith("Starting")]
+            assert all(n.raised_at < failure.raised_at for n in late), late
+    finally:
+        sessions.close()
+
+
+def _notices(app: ReelApp, title: str) -> list[Notification]:
+    return [n for n in app._notifications if n.title.startswith(title)]
+
+
+async def test_details_of_a_server_movie_name_its_file_and_offer_no_fix_match(
+    engine: Engine, jellyfin_server: FakeJellyfinServer, synced: Source
+) -> None:
+    [movie] = engine.list_items(ItemQuery(source_id=synced.id, kinds=(ItemKind.MOVIE,), limit=1))
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailsScreen(movie.id))
+        await settle(pilot)
+        files = str(app.screen.query_one("#details-files", Static).render())
+        assert files == "Streamed from its server."  # Jellyfin lists no files: not "No file."
+        assert not app.screen.query_one("#fix-match").display
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailsScreen)  # no Fix match dialog

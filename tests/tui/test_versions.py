@@ -66,3 +66,24 @@ async def test_no_picker_for_a_single_copy(library: Engine) -> None:
         await settle(pilot)
         assert not screen.query_one("#details-versions", OptionList).display
         assert not screen.query_one("#versions-heading").display
+
+
+@pytest.mark.parametrize(
+    "path", ["/data/Movies/Heat (1995)/Heat.1995.mkv", "D:\\Movies\\Heat (1995)\\Heat.1995.mkv"]
+)
+def test_a_server_copys_file_is_named_without_the_servers_path(path: str) -> None:
+    from reel_tui.engine.models import Item, MediaFile
+
+    copy = Item(
+        id="plex-1:9",
+        source_id="plex-1",
+        library_id="plex-1:lib:1",
+        kind=ItemKind.MOVIE,
+        title="Heat",
+        remote_id="9",
+        files=(MediaFile(path, size=2_000_000_000),),
+    )
+    assert DetailsScreen._files_text(copy) == "Heat.1995.mkv  (2.0 GB) on the server"
+    local = Item(id="local-1:x", source_id="local-1", library_id="l", kind=ItemKind.MOVIE,
+                 title="Heat", files=(MediaFile("/media/Heat.1995.mkv"),))  # fmt: skip
+    assert DetailsScreen._files_text(local) == "/media/Heat.1995.mkv"
