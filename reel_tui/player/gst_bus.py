@@ -43,10 +43,14 @@ class GstBusHandling(PlayerCore):
     _collection: Any
     _selected_ids: tuple[str, ...]
     _wanted_ids: tuple[str, ...] | None
+    _deferred_regain: bool | None
     _last_query: float
     _messages_since: int
     _closed: bool
     _bus_lock: threading.RLock
+
+    def _send_deferred_selection(self) -> None:
+        raise NotImplementedError  # GStreamerPlayer's
 
     def _do_seek(self, target: float, exact: bool) -> None:
         """Seek the pipeline (`GStreamerPlayer` supplies it; a deferred start seeks through it)."""
@@ -136,6 +140,7 @@ class GstBusHandling(PlayerCore):
             want_playing, starting = self._want_playing, self._pending_start is not None
         if new == gst.State.PLAYING:
             self._set_state(PlayerState.PLAYING)
+            self._send_deferred_selection()
         elif (
             new == gst.State.PAUSED
             and pending == gst.State.VOID_PENDING
@@ -143,6 +148,7 @@ class GstBusHandling(PlayerCore):
             and self.state in ACTIVE
         ):
             self._set_state(PlayerState.PAUSED)
+            self._send_deferred_selection()
 
     def _async_done(self) -> None:
         with self._lock:
@@ -159,6 +165,7 @@ class GstBusHandling(PlayerCore):
                 self._pipeline.set_state(self._gst.State.PLAYING)
             else:
                 self._set_state(PlayerState.PAUSED)
+                self._send_deferred_selection()
 
     def _buffering_changed(self, percent: int) -> None:
         with self._lock:

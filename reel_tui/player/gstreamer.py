@@ -103,6 +103,9 @@ class GStreamerPlayer(GstBusHandling):
         self._selected_ids: tuple[str, ...] = ()
         self._wanted_ids: tuple[str, ...] | None = None
         """The selection last asked for, until playbin3 reports it (None: nothing pending)."""
+        self._deferred_regain: bool | None = None
+        """Set while a selection waits for playback to get under way (True: it turns on a kind
+        of stream that had none, which needs a flushing seek)."""
         self._headers: dict[str, str] = {}
         self._subtitle: tuple[str, float, float] | None = None
         self._last_query = 0.0
@@ -159,7 +162,7 @@ class GStreamerPlayer(GstBusHandling):
                 self._pending_start = stream.start_s if stream.start_s > 0 else None
                 self._seeking = self._buffering = False
                 self._stream_kinds, self._collection, self._selected_ids = {}, None, ()
-                self._wanted_ids = None
+                self._wanted_ids = self._deferred_regain = None
                 self._subtitle = None
             self._pipeline.set_property("uri", _uri(stream.url))
             subtitles = stream.subtitle_files if external_subtitles_work() else ()
@@ -270,13 +273,32 @@ class GStreamerPlayer(GstBusHandling):
             self._wanted_ids = chosen
             if kind == TrackKind.SUBTITLE:
                 self._subtitle = None
+        if not self._settled():
+            # Prerolling or seeking to the start: the selection goes once playback is under
+            # way (`_send_deferred_selection`). playbin3 taking a selection while it prerolls
+            # and seeks has crashed the process, rarely.
+            with self._lock:
+                self._deferred_regain = self._deferred_regain or regained
+            self._publish_tracks()
+            return
+        self._send_selection(chosen, regained)
+
+    def _send_selection(self, chosen: tuple[str, ...], regained: bool) -> None:
         # Asked before the new pad exists: afterwards the pipeline may answer with its time.
         here = self.position if regained else None
         self._pipeline.send_event(self._gst.Event.new_select_streams(list(chosen)))
         self._publish_tracks()
-        if here is not None and self._settled():
+        if here is not None:
             # See the module docstring: the flush lets playbin3 link the new pad.
             self._do_seek(here, exact=True)
+
+    def _send_deferred_selection(self) -> None:
+        """Send a selection asked for before playback got under way (bus thread)."""
+        with self._lock:
+            regained, self._deferred_regain = self._deferred_regain, None
+            chosen = self._wanted_ids
+        if regained is not None and chosen is not None:
+            self._send_selection(chosen, regained)
 
     def _settled(self) -> bool:
         """True while playing or paused with no start position still to seek to."""
