@@ -275,8 +275,8 @@ class GStreamerPlayer(GstBusHandling):
                 self._subtitle = None
         if not self._settled():
             # Prerolling or seeking to the start: the selection goes once playback is under
-            # way (`_send_deferred_selection`). playbin3 taking a selection while it prerolls
-            # and seeks has crashed the process, rarely.
+            # way (`_send_deferred_selection`). A `reel play` crashed once (SIGSEGV) with a
+            # selection sent while playbin3 prerolled and seeked; not reproduced since.
             with self._lock:
                 self._deferred_regain = self._deferred_regain or regained
             self._publish_tracks()
