@@ -14,7 +14,7 @@ from reel_tui.screens.library import LibraryScreen
 from reel_tui.widgets.formatting import WATCHED_MARK, watched_mark
 from reel_tui.widgets.media_table import MediaTable
 from reel_tui.widgets.poster_grid import PosterGrid
-from tests.tui.conftest import make_app, settle
+from tests.tui.conftest import make_app, run_palette_command, settle
 
 
 def mark_of(app: ReelApp, row: int) -> str:
@@ -112,9 +112,7 @@ async def test_the_key_is_in_the_help_and_the_command_palette(library: Engine) -
         await pilot.press("question_mark")
         await pilot.pause()
 
-        await pilot.press("ctrl+p", *"mark watched")
-        await pilot.pause(0.5)
-        await keys(pilot, "enter")
+        await run_palette_command(pilot, "mark watched")
         assert cached_watched(library, "Alien")
         assert mark_of(app, 0) == WATCHED_MARK
 
